@@ -1,6 +1,7 @@
 #include "agent.h"
 
 #include "bytes.h"
+#include "control.h"
 #include "packet.h"
 #include "packet_edit.h"
 #include "syn_payload.h"
@@ -18,6 +19,26 @@ bool
 IsPlainSyn(uint8_t flags)
 {
     return (flags & tcpflag::kSyn) && !(flags & tcpflag::kAck);
+}
+
+/// Keeps a session's SYN options (a new path's handshake repeats them) and its ISN.
+void
+RecordSyn(const std::vector<uint8_t>& packet, Session& s, SessionTrack& tr, int stream)
+{
+    PacketView v(const_cast<uint8_t*>(packet.data()), packet.size());
+    if (v.Parse() != ParseError::kOk)
+    {
+        return;
+    }
+    if (s.synOptions.empty())
+    {
+        for (size_t i = 20; i < v.TcpHeaderLength(); ++i)
+        {
+            s.synOptions.push_back(v.Tcp()[i]);
+        }
+    }
+    tr.seqHigh[stream] = v.SeqNumber() + 1;
+    tr.valid |= uint8_t(1 << stream);
 }
 } // namespace
 
@@ -46,12 +67,48 @@ ToString(AgentEventKind k)
         return "table_full";
     case AgentEventKind::kPortsExhausted:
         return "ports_exhausted";
+    case AgentEventKind::kLockChanged:
+        return "lock_changed";
+    case AgentEventKind::kReconfigStarted:
+        return "reconfig_started";
+    case AgentEventKind::kReconfigPhase:
+        return "reconfig_phase";
+    case AgentEventKind::kReconfigSucceeded:
+        return "reconfig_succeeded";
+    case AgentEventKind::kReconfigAborted:
+        return "reconfig_aborted";
+    case AgentEventKind::kControlSent:
+        return "control_sent";
+    case AgentEventKind::kControlReceived:
+        return "control_received";
+    case AgentEventKind::kControlDropped:
+        return "control_dropped";
+    case AgentEventKind::kSplit:
+        return "split";
+    }
+    return "unknown";
+}
+
+const char*
+ToString(Verdict v)
+{
+    switch (v)
+    {
+    case Verdict::kForward:
+        return "forward";
+    case Verdict::kDrop:
+        return "drop";
+    case Verdict::kConsume:
+        return "consume";
+    case Verdict::kNeedPayload:
+        return "need_payload";
     }
     return "unknown";
 }
 
 Agent::Agent(AgentConfig config)
-    : m_config(std::move(config))
+    : m_config(std::move(config)),
+      m_control(m_config.control)
 {
     if (m_config.lastPort < m_config.firstPort)
     {
@@ -76,6 +133,41 @@ Agent::SetAddresses(uint32_t address, std::vector<uint32_t> localAddresses)
     }
 }
 
+void
+Agent::SetControlConfig(ControlChannelConfig c)
+{
+    m_config.control = c;
+    m_control.SetConfig(c);
+}
+
+void
+Agent::SetSynRetransmission(uint64_t rtoNs, uint32_t retries)
+{
+    m_config.synRtoNs = rtoNs;
+    m_config.synRetries = retries;
+}
+
+int64_t
+Agent::SessionIndexOf(const FiveTuple& t) const
+{
+    auto& table = const_cast<SessionTable&>(m_sessions);
+    for (const FiveTuple& k : {t, t.Reversed()})
+    {
+        if (const MapEntry* e = table.Lookup(MapDirection::kEgress, k))
+        {
+            return e->session;
+        }
+    }
+    return -1;
+}
+
+const Session*
+Agent::FindSession(const FiveTuple& t) const
+{
+    int64_t idx = SessionIndexOf(t);
+    return idx < 0 ? nullptr : &m_sessions.Get(uint32_t(idx));
+}
+
 bool
 Agent::IsLocal(uint32_t ip) const
 {
@@ -87,6 +179,13 @@ Verdict
 Agent::Process(Direction dir, std::vector<uint8_t>& packet, uint64_t nowNs)
 {
     ++m_counters.packets;
+    const uint8_t* ctl = nullptr;
+    size_t ctlLen = 0;
+    if (dir == Direction::kIngress && IsControlPacket(packet, &ctl, &ctlLen) &&
+        IsLocal(Load32(&packet[16])))
+    {
+        return HandleControl(ctl, ctlLen, Load32(&packet[12]), nowNs);
+    }
     // Only IPv4 TCP is Dysco's business; everything else passes untouched.
     if (packet.size() < 20 || (packet[0] >> 4) != 4 || packet[9] != kProtoTcp)
     {
@@ -104,6 +203,29 @@ Agent::Process(Direction dir, std::vector<uint8_t>& packet, uint64_t nowNs)
                     nowNs);
     }
     return dir == Direction::kEgress ? Egress(packet, nowNs) : Ingress(packet, nowNs);
+}
+
+void
+Agent::ProcessBurst(Direction dir, std::vector<uint8_t>* const* packets, size_t n,
+                    Verdict* verdicts, uint64_t nowNs)
+{
+    const MapDirection map = dir == Direction::kEgress ? MapDirection::kEgress
+                                                       : MapDirection::kIngress;
+    for (size_t i = 0; i < n; ++i)
+    {
+        const std::vector<uint8_t>& p = *packets[i];
+        const size_t ihl = p.size() >= 20 ? size_t(p[0] & 0x0F) * 4 : 0;
+        if (ihl >= 20 && p.size() >= ihl + 4 && p[9] == kProtoTcp)
+        {
+            const uint8_t* tcp = p.data() + ihl;
+            m_sessions.Prefetch(map, FiveTuple{Load32(&p[12]), Load32(&p[16]), Load16(tcp),
+                                               Load16(tcp + 2), kProtoTcp});
+        }
+    }
+    for (size_t i = 0; i < n; ++i)
+    {
+        verdicts[i] = Process(dir, *packets[i], nowNs);
+    }
 }
 
 Verdict
@@ -130,7 +252,7 @@ Agent::Egress(std::vector<uint8_t>& packet, uint64_t nowNs)
         if (e == nullptr)
         {
             const Policy* p = m_policies.Match(t);
-            if (p != nullptr && !p->chain.empty())
+            if (p != nullptr)
             {
                 return StartChain(packet, t, *p, nowNs);
             }
@@ -142,7 +264,7 @@ Agent::Egress(std::vector<uint8_t>& packet, uint64_t nowNs)
         ++m_counters.passed;
         return Verdict::kForward;
     }
-    return Translate(packet, *e, nowNs);
+    return Translate(packet, *e, MapDirection::kEgress, nowNs);
 }
 
 Verdict
@@ -161,19 +283,60 @@ Agent::Ingress(std::vector<uint8_t>& packet, uint64_t nowNs)
         ++m_counters.passed;
         return Verdict::kForward;
     }
-    return Translate(packet, *e, nowNs);
+    return Translate(packet, *e, MapDirection::kIngress, nowNs);
 }
 
 Verdict
-Agent::Translate(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs)
+Agent::Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, uint64_t nowNs)
 {
+    if (e.flags & MapEntry::kSlow)
+    {
+        return dir == MapDirection::kEgress ? AnchorOut(packet, e, nowNs)
+                                            : AnchorIn(packet, e, nowNs);
+    }
     PacketView v(packet.data(), packet.size());
     const uint8_t flags = v.Flags();
+    const bool towardRight = (e.flags & MapEntry::kTowardRight) != 0;
+    const bool ingress = dir == MapDirection::kIngress;
+    SessionTrack& tr = m_sessions.Track(e.session);
+    uint32_t seq = v.SeqNumber();
+    const uint32_t ack = v.AckNumber();
+    if (e.flags & MapEntry::kDelta)
+    {
+        // §3.3: an anchor adds its delta to the sequence number of what arrives on the
+        // reconfigured side and subtracts it from the ack of what leaves on that side.
+        const int side = (ingress == towardRight) ? 0 : 1;
+        const SeqDelta d = tr.sideDelta[side];
+        if (ingress)
+        {
+            seq += uint32_t(d);
+            v.SetSeqNumber(seq);
+        }
+        else if (flags & tcpflag::kAck)
+        {
+            v.SetAckNumber(ack - uint32_t(d));
+        }
+    }
     v.SetTuple(e.Rewrite());
     ++m_counters.rewritten;
-    if (flags & (tcpflag::kFin | tcpflag::kRst))
+
+    // Highest sequence and ack numbers per direction, in this agent's session space: what
+    // a reconfiguration starting here takes as oldSent, oldRcvd and their acks (§3.4).
+    const int stream = towardRight ? 0 : 1;
+    const uint32_t len = uint32_t(v.PayloadLength()) + ((flags & tcpflag::kSyn) ? 1 : 0) +
+                         ((flags & tcpflag::kFin) ? 1 : 0);
+    tr.Note(stream, seq, len, (flags & tcpflag::kAck) != 0, ack);
+    if (flags & (tcpflag::kFin | tcpflag::kRst | tcpflag::kSyn))
     {
-        TrackClose(e.session, flags, (e.flags & MapEntry::kTowardRight) != 0, nowNs);
+        if ((flags & tcpflag::kSyn) && (flags & tcpflag::kAck))
+        {
+            Session& s = m_sessions.Get(e.session);
+            if (s.synAckOptions.empty())
+            {
+                s.synAckOptions.assign(v.Tcp() + 20, v.Tcp() + v.TcpHeaderLength());
+            }
+        }
+        TrackClose(e.session, flags, towardRight, nowNs);
     }
     return Verdict::kForward;
 }
@@ -189,8 +352,10 @@ Agent::StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const 
         Emit(AgentEventKind::kTableFull, session, FiveTuple{}, 0, nowNs);
         return Verdict::kForward;
     }
+    // An empty chain still makes a Dysco session (a direct subsession), so middleboxes can
+    // be inserted later.
     FiveTuple sub;
-    if (!NewRightSubsession(policy.chain.front(), &sub))
+    if (!NewRightSubsession(policy.chain.empty() ? session.dstIp : policy.chain.front(), &sub))
     {
         return Drop(AgentEventKind::kPortsExhausted, &m_counters.portsExhausted, session, 0,
                     nowNs);
@@ -203,6 +368,7 @@ Agent::StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const 
     s.rightSub = sub;
     s.nextAddresses = policy.chain;
     s.nextAddresses.push_back(session.dstIp);
+    RecordSyn(packet, s, m_sessions.Track(idx), 0);
     m_sessions.Insert(MapDirection::kEgress, session, sub, idx, true);
     m_sessions.Insert(MapDirection::kIngress, sub.Reversed(), session.Reversed(), idx, false);
     ++m_counters.sessionsCreated;
@@ -242,7 +408,8 @@ Agent::NewRightSubsession(uint32_t next, FiveTuple* sub)
 bool
 Agent::SendChainSyn(std::vector<uint8_t>& packet, const Session& s)
 {
-    SynPayload payload{s.rightSession, s.nextAddresses};
+    SynPayload payload{s.rightSession, s.nextAddresses, s.marker.leftAnchor,
+                       s.marker.requestId};
     std::vector<uint8_t> bytes;
     if (EncodeSynPayload(payload, bytes) == 0 || !SetTcpPayload(packet, bytes.data(), bytes.size()))
     {
@@ -273,6 +440,14 @@ Agent::AcceptChainSyn(std::vector<uint8_t>& packet, uint64_t nowNs)
                     nowNs);
     }
 
+    if (payload.markerLeftAnchor != 0 && payload.addresses.size() == 1)
+    {
+        // The last hop of a reconfiguration's new path: this agent is the right anchor.
+        return AcceptNewPathSyn(packet, wire,
+                                NewPathMarker{payload.markerLeftAnchor, payload.markerRequestId},
+                                nowNs);
+    }
+
     uint32_t idx;
     MapEntry* existing = m_sessions.Lookup(MapDirection::kIngress, wire);
     if (existing != nullptr)
@@ -291,7 +466,9 @@ Agent::AcceptChainSyn(std::vector<uint8_t>& packet, uint64_t nowNs)
         s.leftSub = wire;
         s.leftSession = payload.session;
         s.rightSession = payload.session;
+        s.marker = NewPathMarker{payload.markerLeftAnchor, payload.markerRequestId};
         s.nextAddresses.assign(payload.addresses.begin() + 1, payload.addresses.end());
+        RecordSyn(packet, s, m_sessions.Track(idx), 0);
         m_sessions.Insert(MapDirection::kIngress, wire, payload.session, idx, true);
         m_sessions.Insert(MapDirection::kEgress, payload.session.Reversed(), wire.Reversed(), idx,
                           false);
@@ -375,6 +552,10 @@ Agent::ForwardTaggedSyn(std::vector<uint8_t>& packet, uint32_t tag, uint64_t now
 void
 Agent::TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs)
 {
+    if (!(flags & (tcpflag::kFin | tcpflag::kRst)))
+    {
+        return;
+    }
     Session& s = m_sessions.Get(index);
     bool wasClosed = s.Closed();
     if (flags & tcpflag::kRst)
@@ -449,6 +630,20 @@ Agent::FreeSession(uint32_t index, uint64_t nowNs)
     if (!s.inUse)
     {
         return;
+    }
+    for (int side = 0; side < 2; ++side)
+    {
+        if (s.reconfig[side])
+        {
+            if (s.reconfig[side]->isLeftAnchor)
+            {
+                // The session ended under the reconfiguration: it ends too, as an abort.
+                ++m_counters.reconfigAborted;
+                EmitReconfig(AgentEventKind::kReconfigAborted, index, s.reconfig[side]->id, 4,
+                             nowNs);
+            }
+            EndReconfig(index, side);
+        }
     }
     Emit(AgentEventKind::kStateFreed, s.leftSession, FiveTuple{}, 0, nowNs);
     m_sessions.Free(index);

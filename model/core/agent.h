@@ -4,19 +4,27 @@
 // leaving the node (from the local stack, or forwarded) with Direction::kEgress, packets
 // arriving from the network with Direction::kIngress. The buffer holds the IPv4 packet
 // starting at its IPv4 header. It must hold the whole packet when the TCP SYN flag is set;
-// otherwise the headers suffice (the payload is never touched, checksums are updated
-// incrementally). Process() may rewrite the buffer, change its length (SYNs only) and
-// returns whether the packet goes on or is dropped. The core owns protocol state, the
-// binding owns clocks, timers and packet buffers.
+// otherwise the headers suffice, unless Process() answers kNeedPayload (a packet that may
+// have to be split between two paths): then call again with the whole packet. Process()
+// may rewrite the buffer and change its length, and says whether the packet goes on, is
+// dropped, or was consumed by the agent (its own control and handshake traffic).
+//
+// Packets the agent originates (control messages, new-path handshakes, split segments) are
+// queued in Outputs(): complete IPv4 packets the binding sends from this node as they are,
+// without handing them to Process() again. Timers: after any call, NextDeadline() says when
+// OnTimer() must run next. The core owns protocol state; the binding owns clocks, timers
+// and packet buffers.
 #ifndef DYSCO_CORE_AGENT_H
 #define DYSCO_CORE_AGENT_H
 
 #include "agent_events.h"
+#include "control_channel.h"
 #include "policy.h"
 #include "session_table.h"
 
 #include <cstdint>
 #include <functional>
+#include <unordered_map>
 #include <vector>
 
 namespace dysco
@@ -30,19 +38,26 @@ enum class Direction
 
 enum class Verdict
 {
-    kForward, ///< pass the (possibly rewritten) packet on
-    kDrop,    ///< drop it (counted in AgentCounters)
+    kForward,     ///< pass the (possibly rewritten) packet on
+    kDrop,        ///< drop it (counted in AgentCounters)
+    kConsume,     ///< the agent used it (control message, new-path handshake): stop here
+    kNeedPayload, ///< call again with the whole packet
 };
+
+const char* ToString(Verdict v);
 
 struct AgentConfig
 {
     uint32_t address = 0;                 ///< this host's address, source of its subsessions
     std::vector<uint32_t> localAddresses; ///< every address of the node (address included)
-    uint16_t firstPort = 20000;           ///< subsession ports are drawn from [firstPort, lastPort]
-    uint16_t lastPort = 48999; ///< below ns-3/Linux ephemeral ports (49152..)
+    uint16_t firstPort = 20000; ///< subsession ports are drawn from [firstPort, lastPort]
+    uint16_t lastPort = 48999;  ///< below ns-3/Linux ephemeral ports (49152..)
     uint64_t idleTimeoutNs = 60'000'000'000ull; ///< state of a silent session is freed after
     uint64_t closeLingerNs = 2'000'000'000ull;  ///< state kept after FIN/FIN or RST
     size_t maxSessions = 1u << 20;              ///< bound on live sessions (SYNs beyond: no chain)
+    ControlChannelConfig control;               ///< control-message retransmission
+    uint64_t synRtoNs = 500'000'000;            ///< new-path SYN retransmission timeout
+    uint32_t synRetries = 3;                    ///< SYN resends before the reconfiguration aborts
 };
 
 class Agent
@@ -52,21 +67,56 @@ public:
 
     const AgentConfig& Config() const { return m_config; }
     void SetAddresses(uint32_t address, std::vector<uint32_t> localAddresses);
+    void SetControlConfig(ControlChannelConfig c);
+    void SetSynRetransmission(uint64_t rtoNs, uint32_t retries);
     PolicyTable& Policies() { return m_policies; }
 
     Verdict Process(Direction dir, std::vector<uint8_t>& packet, uint64_t nowNs);
+
+    /// Process() over a burst, as DPDK delivers packets: the map entries of all packets are
+    /// prefetched first so their cache misses overlap. Same results as n Process() calls.
+    void ProcessBurst(Direction dir, std::vector<uint8_t>* const* packets, size_t n,
+                      Verdict* verdicts, uint64_t nowNs);
+
+    // --- reconfiguration (§3) ---
+
+    /// Starts replacing the segment from this agent (left anchor) to `rightAnchor` by a new
+    /// path through `middleboxes` (empty: delete everything in between). `session` is the
+    /// session's header on this agent's right side. Returns the request id, 0 if refused
+    /// (unknown session, no right subsession, a reconfiguration already running here, or
+    /// the subsession to the right is not unlocked).
+    uint32_t Reconfigure(const FiveTuple& session, uint32_t rightAnchor,
+                         std::vector<uint32_t> middleboxes, uint64_t nowNs);
+    /// The middlebox on this host leaves the session's chain: its agent asks its left
+    /// neighbour to reconfigure with the address list [right neighbour]. `session` is the
+    /// header the middlebox sees on its left side.
+    bool RequestDeletion(const FiveTuple& session, uint64_t nowNs);
+    /// Declares the sequence deltas of this host's middlebox for a session (a proxy or a
+    /// content modifier): [client->server, server->client]. Collected by requestLock/ackLock.
+    bool SetMiddleboxDelta(const FiveTuple& session, SeqDelta clientToServer,
+                           SeqDelta serverToClient);
+
+    /// Packets to send from this node (see the top of this file). The binding takes them.
+    std::vector<std::vector<uint8_t>>& Outputs() { return m_outputs; }
+    uint64_t NextDeadline() const;
+    void OnTimer(uint64_t nowNs);
 
     /// Frees sessions idle for idleTimeoutNs, and closed sessions after closeLingerNs.
     /// The binding calls it periodically; returns the number freed.
     size_t ExpireIdle(uint64_t nowNs);
 
     size_t SessionCount() const { return m_sessions.Size(); }
+    size_t ActiveReconfigurations() const { return m_active.size(); }
     const AgentCounters& Counters() const { return m_counters; }
+    /// The session whose header on either side of this agent is `t` (or its reverse).
+    const Session* FindSession(const FiveTuple& t) const;
 
-    /// Receives every protocol event (setup, rewrite errors, close, state freed).
+    /// Receives every protocol event (setup, rewrite errors, close, state freed, locks,
+    /// reconfiguration phases, control messages).
     void SetEventSink(std::function<void(const AgentEvent&)> sink) { m_sink = std::move(sink); }
 
 private:
+    // chain setup (agent.cc)
     Verdict Egress(std::vector<uint8_t>& packet, uint64_t nowNs);
     Verdict Ingress(std::vector<uint8_t>& packet, uint64_t nowNs);
     Verdict StartChain(std::vector<uint8_t>& packet, const FiveTuple& session,
@@ -75,9 +125,10 @@ private:
     Verdict ForwardTaggedSyn(std::vector<uint8_t>& packet, uint32_t tag, uint64_t nowNs);
     /// Rewrites a SYN to the session's right subsession and attaches the address list.
     bool SendChainSyn(std::vector<uint8_t>& packet, const Session& s);
-    /// Allocates a port and builds a subsession to `next` that collides with no entry.
+    /// Allocates ports and builds a subsession to `next` that collides with no entry.
     bool NewRightSubsession(uint32_t next, FiveTuple* sub);
-    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
+    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir,
+                      uint64_t nowNs);
     void TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs);
     void FreeSession(uint32_t index, uint64_t nowNs);
     bool IsLocal(uint32_t ip) const;
@@ -85,16 +136,57 @@ private:
                  uint64_t nowNs);
     void Emit(AgentEventKind kind, const FiveTuple& session, const FiveTuple& sub,
               uint32_t detail, uint64_t nowNs);
+    int64_t SessionIndexOf(const FiveTuple& t) const;
+
+    // control messages and locks (agent_control.cc)
+    Verdict HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t nowNs);
+    void SendControl(uint32_t peer, ControlMessage m, uint64_t nowNs);
+    void SendRight(uint32_t index, ControlMessage m, uint64_t nowNs);
+    void SendLeft(uint32_t index, ControlMessage m, uint64_t nowNs);
+    void OnRequestLock(uint32_t index, ControlMessage m, uint64_t nowNs);
+    void OnAckLock(uint32_t index, ControlMessage m, uint64_t nowNs);
+    void OnNackLock(uint32_t index, ControlMessage m, uint64_t nowNs);
+    void OnCancelLock(uint32_t index, ControlMessage m, uint64_t nowNs);
+    void OnAckCancel(uint32_t index, ControlMessage m, uint64_t nowNs);
+    void OnOldPath(uint32_t index, const ControlMessage& m, bool fromLeft, uint64_t nowNs);
+    void OnTrigger(uint32_t index, const ControlMessage& m, uint64_t nowNs);
+    void ReleaseSaved(uint32_t index, uint64_t nowNs);
+    void OnControlFailed(const ControlMessage& m, uint64_t nowNs);
+
+    // anchors (agent_anchor.cc); side 1: left anchor (right side replaced), 0: right anchor
+    void SendNewPathSyn(uint32_t index, uint64_t nowNs);
+    Verdict AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
+                             const NewPathMarker& marker, uint64_t nowNs);
+    void EnterTwoPaths(uint32_t index, int side, uint64_t nowNs);
+    Verdict AnchorOut(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
+    Verdict AnchorIn(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
+    void OnPeerOldPath(uint32_t index, int side, const ControlMessage& m, uint64_t nowNs);
+    void CheckTeardown(uint32_t index, int side, uint64_t nowNs);
+    void FinishReconfig(uint32_t index, int side, uint64_t nowNs);
+    /// Left anchor: ends its reconfiguration as aborted (reason as in kReconfigAborted).
+    void AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs);
+    void EndReconfig(uint32_t index, int side);
+    void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req,
+                      uint32_t detail, uint64_t nowNs);
+    /// Rewrites a packet leaving an anchor's reconfigured side onto `sub` with `delta`.
+    static void ToPath(std::vector<uint8_t>& pkt, const FiveTuple& sub, SeqDelta delta);
+    /// The new path's delta at an anchor: what it applied before plus what it learnt.
+    SeqDelta NewDelta(uint32_t index, int side) const;
 
     AgentConfig m_config;
     PolicyTable m_policies;
     SessionTable m_sessions;
-    uint64_t m_portCursor = 0; ///< walks (srcPort, dstPort) pairs for new subsessions
     AgentCounters m_counters;
+    ControlChannel m_control;
     std::function<void(const AgentEvent&)> m_sink;
+    std::vector<std::vector<uint8_t>> m_outputs;
     std::vector<uint32_t> m_closed; ///< sessions waiting out the close linger
+    std::vector<uint64_t> m_active; ///< 2 * session + side of running reconfigurations
+    std::unordered_map<uint64_t, uint32_t> m_byRequest; ///< right anchor: request -> session
     uint64_t m_lastScanNs = 0;
     uint32_t m_nextTag = 1;
+    uint32_t m_nextRequestId = 1;
+    uint64_t m_portCursor = 0; ///< walks (srcPort, dstPort) pairs for new subsessions
 };
 
 } // namespace dysco

@@ -21,6 +21,17 @@ enum class AgentEventKind
     kBadTag,         ///< tagged SYN leaving a middlebox host with no matching state, dropped
     kTableFull,      ///< a new session did not fit (maxSessions); the SYN passes unchained
     kPortsExhausted, ///< no free subsession port; the SYN is dropped (TCP will retry)
+
+    // reconfiguration (§3); `request` names it, `detail` as noted
+    kLockChanged,        ///< the lock on the right subsession changed; detail = LockState
+    kReconfigStarted,    ///< this agent (left anchor) sent requestLock
+    kReconfigPhase,      ///< an anchor entered a phase; detail = ReconfigPhase
+    kReconfigSucceeded,  ///< old path torn down at this anchor; detail = duration in us
+    kReconfigAborted,    ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed
+    kControlSent,        ///< detail = ControlType
+    kControlReceived,    ///< detail = ControlType
+    kControlDropped,     ///< malformed, unknown session or wrong state; detail = reason
+    kSplit,              ///< a segment was cut between the two paths
 };
 
 const char* ToString(AgentEventKind k);
@@ -32,6 +43,8 @@ struct AgentEvent
     FiveTuple session;    ///< the session's own five-tuple (client to server orientation)
     FiveTuple subsession; ///< the subsession involved, if any (left to right orientation)
     uint32_t detail = 0;  ///< kind-specific: parse error code, chain length, ...
+    uint32_t leftAnchor = 0; ///< reconfiguration events: the request's left anchor
+    uint32_t requestId = 0;  ///< and its id
 };
 
 struct AgentCounters
@@ -47,6 +60,15 @@ struct AgentCounters
     uint64_t tableFull = 0;       ///< SYNs left unchained because the table was full
     uint64_t sessionsCreated = 0;
     uint64_t sessionsFreed = 0;
+    uint64_t reconfigAttempted = 0; ///< started here as left anchor
+    uint64_t reconfigSucceeded = 0; ///< finished here as left anchor
+    uint64_t reconfigAborted = 0;   ///< aborted here as left anchor (incl. nacked)
+    uint64_t reconfigNacked = 0;
+    uint64_t controlSent = 0;
+    uint64_t controlReceived = 0;
+    uint64_t controlDropped = 0;    ///< malformed, unknown session, unexpected in this state
+    uint64_t splits = 0;            ///< segments cut between old and new path
+    uint64_t newPathHandshake = 0;  ///< SYN/SYN-ACK/ACK packets consumed by anchors
 };
 
 } // namespace dysco

@@ -8,6 +8,7 @@
 #ifndef DYSCO_CORE_PACKET_H
 #define DYSCO_CORE_PACKET_H
 
+#include "bytes.h"
 #include "five_tuple.h"
 
 #include <cstddef>
@@ -64,7 +65,11 @@ struct TcpOptionRef
 class PacketView
 {
 public:
-    PacketView(uint8_t* data, size_t len) : m_data(data), m_len(len) {}
+    PacketView(uint8_t* data, size_t len)
+        : m_data(data)
+        , m_len(len)
+    {
+    }
 
     /// Validates IPv4 + TCP headers, including a walk over all TCP options with fixed-length
     /// checks (MSS 4, WS 3, SACK-permitted 2, SACK 2+8n with n in 1..4, TS 10, kind 253 6).
@@ -79,8 +84,8 @@ public:
     size_t IpHeaderLength() const;
     size_t TcpHeaderLength() const;
     size_t HeadersLength() const { return IpHeaderLength() + TcpHeaderLength(); }
-    uint16_t TotalLength() const;  ///< IPv4 total length field
-    size_t PayloadLength() const;  ///< TCP payload bytes according to the IPv4 total length
+    uint16_t TotalLength() const; ///< IPv4 total length field
+    size_t PayloadLength() const; ///< TCP payload bytes according to the IPv4 total length
     uint8_t* Tcp() const { return m_data + IpHeaderLength(); }
     uint8_t* Payload() const { return Tcp() + TcpHeaderLength(); } ///< valid if HasFullPayload
     uint32_t SrcIp() const;
@@ -103,7 +108,7 @@ public:
     bool FindOption(uint8_t kind, TcpOptionRef* out) const;
 
     // --- rewriting in place, checksums updated incrementally ---
-    void SetSrcIp(uint32_t ip);   ///< updates IPv4 and TCP (pseudo-header) checksums
+    void SetSrcIp(uint32_t ip); ///< updates IPv4 and TCP (pseudo-header) checksums
     void SetDstIp(uint32_t ip);
     void SetSrcPort(uint16_t port);
     void SetDstPort(uint16_t port);
@@ -113,17 +118,121 @@ public:
     void SetTuple(const FiveTuple& t); ///< addresses and ports (protocol unchanged)
     /// Overwrites `len` bytes of option data at `offsetInTcp` with checksum update
     /// (used for SACK blocks and timestamps); offset must be inside the options area.
+    /// Works at odd offsets; a range outside the options area is ignored.
     void RewriteOptionBytes(size_t offsetInTcp, const uint8_t* bytes, size_t len);
 
-    /// Full recomputation of both checksums; needs the full payload.
+    /// Full recomputation of both checksums; needs the full payload (on a header-only view
+    /// only the IPv4 header checksum is recomputed).
     void RecomputeChecksums();
-    /// True if both checksums verify (needs the full payload).
+    /// True if both checksums verify (false on a header-only view). Verifies like a receiver
+    /// does, so a field holding 0xFFFF where 0x0000 is computed (both -0) also passes.
     bool ChecksumsValid() const;
 
 private:
     uint8_t* m_data;
     size_t m_len;
 };
+
+// Trivial getters are inline: they sit on the per-packet path. All assume Parse() returned kOk.
+
+inline size_t
+PacketView::IpHeaderLength() const
+{
+    return size_t(m_data[0] & 0x0F) * 4;
+}
+
+inline size_t
+PacketView::TcpHeaderLength() const
+{
+    return size_t(Tcp()[12] >> 4) * 4;
+}
+
+inline uint16_t
+PacketView::TotalLength() const
+{
+    return Load16(m_data + 2);
+}
+
+inline size_t
+PacketView::PayloadLength() const
+{
+    const size_t total = TotalLength();
+    const size_t headers = HeadersLength();
+    return total > headers ? total - headers : 0;
+}
+
+inline uint32_t
+PacketView::SrcIp() const
+{
+    return Load32(m_data + 12);
+}
+
+inline uint32_t
+PacketView::DstIp() const
+{
+    return Load32(m_data + 16);
+}
+
+inline uint16_t
+PacketView::SrcPort() const
+{
+    return Load16(Tcp());
+}
+
+inline uint16_t
+PacketView::DstPort() const
+{
+    return Load16(Tcp() + 2);
+}
+
+inline uint32_t
+PacketView::SeqNumber() const
+{
+    return Load32(Tcp() + 4);
+}
+
+inline uint32_t
+PacketView::AckNumber() const
+{
+    return Load32(Tcp() + 8);
+}
+
+inline uint8_t
+PacketView::Flags() const
+{
+    return Tcp()[13];
+}
+
+inline uint16_t
+PacketView::Window() const
+{
+    return Load16(Tcp() + 14);
+}
+
+inline uint8_t
+PacketView::Ttl() const
+{
+    return m_data[8];
+}
+
+inline uint16_t
+PacketView::IpChecksum() const
+{
+    return Load16(m_data + 10);
+}
+
+inline uint16_t
+PacketView::TcpChecksumField() const
+{
+    return Load16(Tcp() + 16);
+}
+
+inline FiveTuple
+PacketView::Tuple() const
+{
+    const uint8_t* tcp = Tcp();
+    return FiveTuple{SrcIp(), DstIp(), Load16(tcp), Load16(tcp + 2), m_data[9]};
+}
 
 } // namespace dysco
 

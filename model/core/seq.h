@@ -26,13 +26,19 @@ public:
         m_value += uint32_t(d);
         return *this;
     }
+    Seq& operator-=(SeqDelta d)
+    {
+        m_value -= uint32_t(d);
+        return *this;
+    }
     /// Signed distance a - b, valid while |a - b| < 2^31.
     constexpr SeqDelta operator-(Seq o) const { return SeqDelta(m_value - o.m_value); }
 
     constexpr bool operator==(Seq o) const { return m_value == o.m_value; }
     constexpr bool operator!=(Seq o) const { return m_value != o.m_value; }
     /// Ordering modulo 2^32: a < b iff (int32)(a - b) < 0. Not transitive over the full
-    /// circle, which is why callers only compare numbers within one window.
+    /// circle, which is why callers only compare numbers within one window. Two numbers
+    /// exactly 2^31 apart are each "less" than the other (RFC 1982 leaves this undefined).
     constexpr bool operator<(Seq o) const { return int32_t(m_value - o.m_value) < 0; }
     constexpr bool operator<=(Seq o) const { return int32_t(m_value - o.m_value) <= 0; }
     constexpr bool operator>(Seq o) const { return int32_t(m_value - o.m_value) > 0; }

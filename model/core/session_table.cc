@@ -4,6 +4,10 @@
 #include <cstring>
 #include <new>
 
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
 namespace dysco
 {
 
@@ -12,15 +16,27 @@ namespace
 constexpr size_t kInitialSlots = 1024;
 constexpr size_t kLineSize = 64;
 
+constexpr size_t kHugePage = 2u << 20;
+
 MapEntry*
 AllocateEntries(size_t n)
 {
-    void* p = std::aligned_alloc(kLineSize, n * sizeof(MapEntry));
+    // Large tables go on huge pages where the OS offers them: a lookup at 100k+ sessions
+    // would otherwise pay a TLB miss on top of the cache miss.
+    const size_t bytes = n * sizeof(MapEntry);
+    const size_t align = bytes >= kHugePage ? kHugePage : kLineSize;
+    void* p = std::aligned_alloc(align, (bytes + align - 1) / align * align);
     if (p == nullptr)
     {
         throw std::bad_alloc();
     }
-    std::memset(p, 0, n * sizeof(MapEntry));
+#ifdef MADV_HUGEPAGE
+    if (align == kHugePage)
+    {
+        madvise(p, bytes, MADV_HUGEPAGE);
+    }
+#endif
+    std::memset(p, 0, bytes);
     return static_cast<MapEntry*>(p);
 }
 } // namespace
@@ -50,8 +66,10 @@ SessionTable::Allocate()
     {
         index = uint32_t(m_sessions.size());
         m_sessions.emplace_back();
+        m_tracks.emplace_back();
     }
     m_sessions[index] = Session();
+    m_tracks[index] = SessionTrack{};
     m_sessions[index].inUse = true;
     ++m_live;
     return index;
@@ -113,6 +131,21 @@ SessionTable::Insert(MapDirection dir, const FiveTuple& key, const FiveTuple& re
     ++m_mapCount;
     s.keys[s.keyCount++] = {dir, key};
     return true;
+}
+
+void
+SessionTable::Erase(uint32_t session, MapDirection dir, const FiveTuple& key)
+{
+    Session& s = m_sessions[session];
+    for (uint8_t k = 0; k < s.keyCount; ++k)
+    {
+        if (s.keys[k].first == dir && s.keys[k].second == key)
+        {
+            EraseEntry(dir, key);
+            s.keys[k] = s.keys[--s.keyCount];
+            return;
+        }
+    }
 }
 
 bool

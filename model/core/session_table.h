@@ -10,7 +10,10 @@
 #ifndef DYSCO_CORE_SESSION_TABLE_H
 #define DYSCO_CORE_SESSION_TABLE_H
 
+#include "control.h"
 #include "five_tuple.h"
+#include "lock.h"
+#include "reconfig.h"
 
 #include <array>
 #include <cstdint>
@@ -47,6 +50,9 @@ struct MapEntry
 
     static constexpr uint8_t kTowardRight = 1; ///< packet travels client -> server
     static constexpr uint8_t kActive = 2;      ///< used since the last expiry scan
+    static constexpr uint8_t kSlow = 4;        ///< an anchor in its two-path phase handles it
+    static constexpr uint8_t kDelta = 8;       ///< apply the session's sequence delta
+    static constexpr uint8_t kNewPath = 16;    ///< ingress entry of a reconfiguration's new path
 
     FiveTuple Key() const { return FiveTuple{srcIp, dstIp, srcPort, dstPort, protocol}; }
     FiveTuple Rewrite() const
@@ -63,6 +69,35 @@ enum class Role : uint8_t
     kLast,   ///< end of the chain: subsession to the left only
 };
 
+/// Per-session numbers the data path keeps up to date, in a compact array of their own so
+/// the session record itself stays off the hot path. Index 0: client -> server, 1: back.
+struct SessionTrack
+{
+    uint32_t seqHigh[2];   ///< highest sequence number sent, plus one, per direction
+    uint32_t ackHigh[2];   ///< highest acknowledgment seen per direction
+    SeqDelta sideDelta[2]; ///< §3.3 deltas this agent applies: [0] left side, [1] right side
+    uint8_t valid;         ///< bit d: seqHigh[d] set; bit 2+d: ackHigh[d] set
+
+    /// Records a packet of `stream` carrying [seq, seq+len) (SYN/FIN counted) and an ack.
+    void Note(int stream, uint32_t seq, uint32_t len, bool hasAck, uint32_t ack)
+    {
+        if (len > 0)
+        {
+            const uint32_t end = seq + len;
+            if (!(valid & (1 << stream)) || int32_t(seqHigh[stream] - end) < 0)
+            {
+                seqHigh[stream] = end;
+                valid |= uint8_t(1 << stream);
+            }
+        }
+        if (hasAck && (!(valid & (4 << stream)) || int32_t(ackHigh[stream] - ack) < 0))
+        {
+            ackHigh[stream] = ack;
+            valid |= uint8_t(4 << stream);
+        }
+    }
+};
+
 struct Session
 {
     bool inUse = false;
@@ -74,13 +109,28 @@ struct Session
     FiveTuple rightSub;         ///< subsession to the right (left -> right orientation)
     uint32_t tag = 0;           ///< option-253 tag while the SYN is inside this host
     std::vector<uint32_t> nextAddresses; ///< untraversed address list for the right subsession
+    std::vector<uint8_t> synOptions;     ///< TCP options of the session's SYN (new paths reuse)
+    std::vector<uint8_t> synAckOptions;
+    NewPathMarker marker;       ///< set on the sessions a reconfiguration's new path creates
     bool finFromLeft = false;
     bool finFromRight = false;
     bool reset = false;
     uint64_t closedAtNs = 0;    ///< time the close was seen; 0 while open
     uint8_t idleScans = 0;      ///< consecutive expiry scans without traffic
+
+    // Reconfiguration (§3): the lock on the right subsession, requests waiting for it,
+    // the local middlebox's own deltas, and anchor state while a reconfiguration runs.
+    Lock rightLock;
+    std::vector<ControlMessage> savedRequests;
+    SeqDelta mbDelta[2] = {0, 0}; ///< middlebox deltas: [0] client -> server, [1] back
+    /// Running reconfigurations: [0] this agent is the right anchor (its left side is
+    /// replaced), [1] it is the left anchor (its right side is replaced).
+    std::unique_ptr<Reconfig> reconfig[2];
+    bool oldDoneFromLeft = false;  ///< intermediate of a reconfigured segment: done seen
+    bool oldDoneFromRight = false;
+
     uint8_t keyCount = 0;
-    std::array<std::pair<MapDirection, FiveTuple>, 4> keys; ///< map entries to erase on free
+    std::array<std::pair<MapDirection, FiveTuple>, 8> keys; ///< map entries to erase on free
 
     bool Closed() const { return reset || (finFromLeft && finFromRight); }
 };
@@ -105,6 +155,15 @@ public:
     /// The hot path: one hash, a short linear probe; marks the entry active.
     MapEntry* Lookup(MapDirection dir, const FiveTuple& key);
     bool Contains(MapDirection dir, const FiveTuple& key) const;
+    /// Removes one of the session's entries (an old path after a reconfiguration).
+    void Erase(uint32_t session, MapDirection dir, const FiveTuple& key);
+    SessionTrack& Track(uint32_t index) { return m_tracks[index]; }
+    /// Starts loading the entry's cache line; a burst prefetches all its packets' entries
+    /// first so their memory latencies overlap.
+    void Prefetch(MapDirection dir, const FiveTuple& key) const
+    {
+        __builtin_prefetch(&m_entries[Slot(dir, key)]);
+    }
     size_t MapEntries() const { return m_mapCount; }
 
     void SetTag(uint32_t tag, uint32_t session) { m_tags[tag] = session; }
@@ -131,6 +190,7 @@ private:
     size_t m_mask = 0;
     size_t m_mapCount = 0;
     std::vector<Session> m_sessions;
+    std::vector<SessionTrack> m_tracks;
     std::vector<uint32_t> m_freeList;
     size_t m_live = 0;
     std::unordered_map<uint32_t, uint32_t> m_tags;

@@ -1,0 +1,662 @@
+// The anchors of a reconfiguration (§3.1, §3.3-3.5): the new path's handshake, the
+// two-path phase with its allocation rules and packet splitting, the teardown predicate,
+// the switch to the new path, and aborts.
+#include "agent.h"
+
+#include "bytes.h"
+#include "packet.h"
+#include "packet_edit.h"
+#include "segment.h"
+#include "syn_payload.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace dysco
+{
+
+namespace
+{
+constexpr uint8_t kFromLeft = 1; // oldPathDone flags, as in agent_control.cc
+constexpr uint8_t kDone = 2;
+
+uint64_t
+ActiveKey(uint32_t index, int side)
+{
+    return uint64_t(index) * 2 + uint64_t(side);
+}
+
+uint64_t
+RequestKey(const Requestor& r)
+{
+    return (uint64_t(r.leftAnchor) << 32) | r.requestId;
+}
+
+uint32_t
+SegmentLength(const PacketView& v)
+{
+    const uint8_t f = v.Flags();
+    return uint32_t(v.PayloadLength()) + ((f & tcpflag::kSyn) ? 1 : 0) +
+           ((f & tcpflag::kFin) ? 1 : 0);
+}
+} // namespace
+
+const char*
+ToString(ReconfigPhase p)
+{
+    switch (p)
+    {
+    case ReconfigPhase::kLocking:
+        return "locking";
+    case ReconfigPhase::kNewPathSyn:
+        return "new_path_syn";
+    case ReconfigPhase::kTwoPaths:
+        return "two_paths";
+    case ReconfigPhase::kCancelling:
+        return "cancelling";
+    }
+    return "unknown";
+}
+
+void
+Agent::EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req, uint32_t detail,
+                    uint64_t nowNs)
+{
+    if (!m_sink)
+    {
+        return;
+    }
+    const Session& s = m_sessions.Get(index);
+    AgentEvent ev;
+    ev.kind = kind;
+    ev.timeNs = nowNs;
+    ev.session = s.leftSession;
+    ev.subsession = s.rightSub;
+    ev.detail = detail;
+    ev.leftAnchor = req.leftAnchor;
+    ev.requestId = req.requestId;
+    m_sink(ev);
+}
+
+SeqDelta
+Agent::NewDelta(uint32_t index, int side) const
+{
+    const Session& s = m_sessions.Get(index);
+    return const_cast<SessionTable&>(m_sessions).Track(index).sideDelta[side] +
+           s.reconfig[side]->delta;
+}
+
+void
+Agent::ToPath(std::vector<uint8_t>& pkt, const FiveTuple& sub, SeqDelta delta)
+{
+    PacketView v(pkt.data(), pkt.size());
+    if (v.Parse() != ParseError::kOk)
+    {
+        return;
+    }
+    if (delta != 0 && v.HasFlag(tcpflag::kAck))
+    {
+        v.SetAckNumber(v.AckNumber() - uint32_t(delta));
+    }
+    v.SetTuple(sub);
+}
+
+void
+Agent::SendNewPathSyn(uint32_t index, uint64_t nowNs)
+{
+    Session& s = m_sessions.Get(index);
+    Reconfig& rc = *s.reconfig[1];
+    if (rc.synTries == 0)
+    {
+        FiveTuple sub;
+        if (!NewRightSubsession(rc.newList.front(), &sub) ||
+            !m_sessions.Insert(MapDirection::kIngress, sub.Reversed(), s.rightSession.Reversed(),
+                               index, false))
+        {
+            AbortReconfig(index, 2, nowNs);
+            return;
+        }
+        m_sessions.Lookup(MapDirection::kIngress, sub.Reversed())->flags |=
+            MapEntry::kSlow | MapEntry::kNewPath;
+        rc.newSub = sub;
+        const SessionTrack& tr = m_sessions.Track(index);
+        rc.synSeq = (tr.valid & 1) ? tr.seqHigh[0] - 1 : 0;
+    }
+    std::vector<uint8_t> payload;
+    EncodeSynPayload(SynPayload{s.rightSession, rc.newList, rc.id.leftAnchor, rc.id.requestId},
+                     payload);
+    m_outputs.push_back(BuildTcpPacket(rc.newSub.srcIp, rc.newSub.dstIp, rc.newSub.srcPort,
+                                       rc.newSub.dstPort, rc.synSeq, 0, tcpflag::kSyn, 65535,
+                                       s.synOptions.data(), s.synOptions.size(), payload.data(),
+                                       payload.size()));
+    ++rc.synTries;
+    rc.synDeadlineNs = nowNs + m_config.synRtoNs;
+}
+
+Verdict
+Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
+                        const NewPathMarker& marker, uint64_t nowNs)
+{
+    auto it = m_byRequest.find(RequestKey(Requestor{marker.leftAnchor, marker.requestId}));
+    if (it == m_byRequest.end())
+    {
+        return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, wire, 101, nowNs);
+    }
+    const uint32_t idx = it->second;
+    Session& s = m_sessions.Get(idx);
+    Reconfig* rc = s.reconfig[0].get();
+    if (rc == nullptr || rc->phase == ReconfigPhase::kCancelling ||
+        (rc->newSub.srcIp != 0 && rc->newSub != wire))
+    {
+        return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, wire, 102, nowNs);
+    }
+    if (rc->newSub.srcIp == 0)
+    {
+        if (!m_sessions.Insert(MapDirection::kIngress, wire, s.leftSession, idx, true))
+        {
+            return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, wire, 103,
+                        nowNs);
+        }
+        m_sessions.Lookup(MapDirection::kIngress, wire)->flags |=
+            MapEntry::kSlow | MapEntry::kNewPath;
+        rc->newSub = wire;
+        const SessionTrack& tr = m_sessions.Track(idx);
+        rc->synAckSeq = (tr.valid & 2) ? tr.seqHigh[1] - 1 : 0;
+    }
+    PacketView v(packet.data(), packet.size());
+    rc->synSeq = v.SeqNumber();
+    // Answer the handshake here: the endpoint behind us never sees the new path's SYN.
+    m_outputs.push_back(BuildTcpPacket(wire.dstIp, wire.srcIp, wire.dstPort, wire.srcPort,
+                                       rc->synAckSeq, rc->synSeq + 1,
+                                       tcpflag::kSyn | tcpflag::kAck, 65535,
+                                       s.synAckOptions.data(), s.synAckOptions.size(), nullptr,
+                                       0));
+    ++m_counters.newPathHandshake;
+    return Verdict::kConsume;
+}
+
+void
+Agent::EnterTwoPaths(uint32_t index, int side, uint64_t nowNs)
+{
+    Session& s = m_sessions.Get(index);
+    Reconfig& rc = *s.reconfig[side];
+    rc.phase = ReconfigPhase::kTwoPaths;
+    const SessionTrack& tr = m_sessions.Track(index);
+    const int out = side == 1 ? 0 : 1;
+    const int in = 1 - out;
+    const Seq oldSent((tr.valid & (1 << out)) ? tr.seqHigh[out] : 0);
+    const Seq oldRcvd((tr.valid & (1 << in)) ? tr.seqHigh[in] : 0);
+    // Acks carried by incoming packets cover what we sent, and vice versa.
+    const Seq oldSentAcked((tr.valid & (4 << in)) ? Seq(tr.ackHigh[in]) : oldSent);
+    const Seq oldRcvdAcked((tr.valid & (4 << out)) ? Seq(tr.ackHigh[out]) : oldRcvd);
+    rc.paths.Start(oldSent, oldSentAcked, oldRcvd, oldRcvdAcked);
+
+    // From now on the packets of the reconfigured side take the anchor's slow path.
+    const FiveTuple egressKey = side == 1 ? s.rightSession : s.leftSession.Reversed();
+    const FiveTuple oldIngress = side == 1 ? s.rightSub.Reversed() : s.leftSub;
+    if (MapEntry* e = m_sessions.Lookup(MapDirection::kEgress, egressKey))
+    {
+        e->flags |= MapEntry::kSlow;
+    }
+    if (MapEntry* e = m_sessions.Lookup(MapDirection::kIngress, oldIngress))
+    {
+        e->flags |= MapEntry::kSlow;
+    }
+    EmitReconfig(AgentEventKind::kReconfigPhase, index, rc.id, uint32_t(rc.phase), nowNs);
+
+    // Tell the other anchor where our old-path bytes end: its teardown predicate needs it
+    // even when we have no new data to send.
+    ControlMessage cut;
+    cut.type = ControlType::kOldPathDone;
+    cut.flags = side == 1 ? kFromLeft : 0;
+    cut.leftAnchor = rc.id.leftAnchor;
+    cut.requestId = rc.id.requestId;
+    cut.rightAnchor = rc.rightAnchor;
+    cut.delta = SeqDelta(oldSent.Value());
+    if (side == 1)
+    {
+        SendRight(index, cut, nowNs);
+    }
+    else
+    {
+        SendLeft(index, cut, nowNs);
+    }
+    if (rc.peerCutoffPending)
+    {
+        rc.paths.PeerCutoff(Seq(rc.peerCutoffRaw) + NewDelta(index, side));
+        rc.peerCutoffPending = false;
+    }
+    CheckTeardown(index, side, nowNs);
+}
+
+void
+Agent::OnPeerOldPath(uint32_t index, int side, const ControlMessage& m, uint64_t nowNs)
+{
+    Reconfig& rc = *m_sessions.Get(index).reconfig[side];
+    if (m.flags & kDone)
+    {
+        rc.peerDone = true;
+    }
+    else if (rc.phase == ReconfigPhase::kTwoPaths)
+    {
+        rc.paths.PeerCutoff(Seq(uint32_t(m.delta)) + NewDelta(index, side));
+    }
+    else
+    {
+        rc.peerCutoffPending = true;
+        rc.peerCutoffRaw = uint32_t(m.delta);
+        if (side == 0 && rc.phase == ReconfigPhase::kNewPathSyn && rc.newSub.srcIp != 0)
+        {
+            // The left anchor is in its two-path phase, so the new path works even if its
+            // handshake ACK was lost.
+            EnterTwoPaths(index, 0, nowNs);
+            return;
+        }
+    }
+    CheckTeardown(index, side, nowNs);
+}
+
+void
+Agent::CheckTeardown(uint32_t index, int side, uint64_t nowNs)
+{
+    Session& s = m_sessions.Get(index);
+    Reconfig* rc = s.reconfig[side].get();
+    if (rc == nullptr || rc->phase != ReconfigPhase::kTwoPaths)
+    {
+        return;
+    }
+    if (!rc->doneSent && rc->paths.TeardownReady())
+    {
+        rc->doneSent = true;
+        ControlMessage done;
+        done.type = ControlType::kOldPathDone;
+        done.flags = uint8_t(kDone | (side == 1 ? kFromLeft : 0));
+        done.leftAnchor = rc->id.leftAnchor;
+        done.requestId = rc->id.requestId;
+        done.rightAnchor = rc->rightAnchor;
+        if (side == 1)
+        {
+            SendRight(index, done, nowNs);
+        }
+        else
+        {
+            SendLeft(index, done, nowNs);
+        }
+    }
+    if (rc->doneSent && rc->peerDone)
+    {
+        FinishReconfig(index, side, nowNs);
+    }
+}
+
+void
+Agent::FinishReconfig(uint32_t index, int side, uint64_t nowNs)
+{
+    Session& s = m_sessions.Get(index);
+    Reconfig& rc = *s.reconfig[side];
+    const SeqDelta delta = NewDelta(index, side);
+    m_sessions.Track(index).sideDelta[side] = delta;
+    const uint8_t deltaFlag = delta != 0 ? MapEntry::kDelta : 0;
+    const uint8_t clear = MapEntry::kSlow | MapEntry::kNewPath | MapEntry::kDelta;
+    const FiveTuple egressKey = side == 1 ? s.rightSession : s.leftSession.Reversed();
+    const FiveTuple newOut = side == 1 ? rc.newSub : rc.newSub.Reversed();
+    const FiveTuple newIn = side == 1 ? rc.newSub.Reversed() : rc.newSub;
+    const FiveTuple oldIn = side == 1 ? s.rightSub.Reversed() : s.leftSub;
+    if (MapEntry* e = m_sessions.Lookup(MapDirection::kEgress, egressKey))
+    {
+        e->newSrcIp = newOut.srcIp;
+        e->newDstIp = newOut.dstIp;
+        e->newSrcPort = newOut.srcPort;
+        e->newDstPort = newOut.dstPort;
+        e->flags = uint8_t((e->flags & ~clear) | deltaFlag);
+    }
+    m_sessions.Erase(index, MapDirection::kIngress, oldIn);
+    if (MapEntry* e = m_sessions.Lookup(MapDirection::kIngress, newIn))
+    {
+        e->flags = uint8_t((e->flags & ~clear) | deltaFlag);
+    }
+    if (side == 1)
+    {
+        s.rightSub = rc.newSub;
+        s.rightLock = Lock{}; // a fresh subsession starts unlocked
+        ++m_counters.reconfigSucceeded;
+    }
+    else
+    {
+        s.leftSub = rc.newSub;
+    }
+    EmitReconfig(AgentEventKind::kReconfigSucceeded, index, rc.id,
+                 uint32_t((nowNs - rc.startNs) / 1000), nowNs);
+    EndReconfig(index, side);
+}
+
+void
+Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
+{
+    Session& s = m_sessions.Get(index);
+    Reconfig* rc = s.reconfig[1].get();
+    if (rc == nullptr)
+    {
+        return;
+    }
+    if (rc->newSub.srcIp != 0)
+    {
+        m_sessions.Erase(index, MapDirection::kIngress, rc->newSub.Reversed());
+        rc->newSub = FiveTuple{};
+    }
+    if (reason == 2 && rc->phase == ReconfigPhase::kNewPathSyn)
+    {
+        // §3.5: the new path cannot be set up; the session stays on the old path and the
+        // segment is unlocked by cancelLock / ackCancel.
+        rc->phase = ReconfigPhase::kCancelling;
+        s.rightLock = Lock{};
+        EmitReconfig(AgentEventKind::kReconfigPhase, index, rc->id, uint32_t(rc->phase), nowNs);
+        ControlMessage cancel;
+        cancel.type = ControlType::kCancelLock;
+        cancel.leftAnchor = rc->id.leftAnchor;
+        cancel.requestId = rc->id.requestId;
+        cancel.rightAnchor = rc->rightAnchor;
+        SendRight(index, cancel, nowNs);
+        return;
+    }
+    ++m_counters.reconfigAborted;
+    EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, reason, nowNs);
+    EndReconfig(index, 1);
+}
+
+void
+Agent::EndReconfig(uint32_t index, int side)
+{
+    Session& s = m_sessions.Get(index);
+    if (!s.reconfig[side])
+    {
+        return;
+    }
+    if (side == 0)
+    {
+        m_byRequest.erase(RequestKey(s.reconfig[0]->id));
+    }
+    s.reconfig[side].reset();
+    const uint64_t key = ActiveKey(index, side);
+    m_active.erase(std::remove(m_active.begin(), m_active.end(), key), m_active.end());
+}
+
+Verdict
+Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
+{
+    const uint32_t idx = e.session;
+    const bool towardRight = (e.flags & MapEntry::kTowardRight) != 0;
+    const int side = towardRight ? 1 : 0;
+    Session& s = m_sessions.Get(idx);
+    Reconfig* rc = s.reconfig[side].get();
+    if (rc == nullptr || rc->phase != ReconfigPhase::kTwoPaths)
+    {
+        e.flags &= uint8_t(~MapEntry::kSlow);
+        return Translate(pkt, e, MapDirection::kEgress, nowNs);
+    }
+    PacketView v(pkt.data(), pkt.size());
+    const uint8_t flags = v.Flags();
+    const uint32_t payloadLen = uint32_t(v.PayloadLength());
+    if (payloadLen > 0 && !v.HasFullPayload())
+    {
+        return Verdict::kNeedPayload; // it may have to be cut in two
+    }
+    const uint32_t seq = v.SeqNumber();
+    const uint32_t ack = v.AckNumber();
+    const bool hasAck = (flags & tcpflag::kAck) != 0;
+    SessionTrack& tr = m_sessions.Track(idx);
+    tr.Note(side == 1 ? 0 : 1, seq, SegmentLength(v), hasAck, ack);
+
+    TwoPaths& tp = rc->paths;
+    const SeqDelta oldDelta = tr.sideDelta[side];
+    const SeqDelta newDelta = NewDelta(idx, side);
+    const FiveTuple oldSub = side == 1 ? s.rightSub : s.leftSub.Reversed();
+    const FiveTuple newSub = side == 1 ? rc->newSub : rc->newSub.Reversed();
+    auto sendOldAck = [&](uint32_t value) {
+        std::vector<uint8_t> extra = PureAck(pkt, value);
+        ToPath(extra, oldSub, oldDelta);
+        m_outputs.push_back(std::move(extra));
+        tp.AckSent(Seq(value));
+    };
+    auto noteNewAck = [&](uint32_t value) {
+        tp.AckSent(Seq(value));
+        if (!rc->hasNewAck || rc->lastNewAck < Seq(value))
+        {
+            rc->lastNewAck = Seq(value);
+            rc->hasNewAck = true;
+        }
+    };
+
+    if (flags & tcpflag::kRst)
+    {
+        // A reset ends the session on both paths, so every middlebox hears of it.
+        std::vector<uint8_t> copy = pkt;
+        ToPath(copy, oldSub, oldDelta);
+        m_outputs.push_back(std::move(copy));
+        ToPath(pkt, newSub, newDelta);
+        TrackClose(idx, flags, towardRight, nowNs);
+        return Verdict::kForward;
+    }
+
+    const uint32_t len = payloadLen + ((flags & tcpflag::kFin) ? 1 : 0);
+    const uint32_t oldPart = tp.OldPart(Seq(seq), len);
+    const AckPlan plan = hasAck ? tp.PlanAck(Seq(ack)) : AckPlan{};
+    const Seq oldRcvd = tp.OldRcvd();
+
+    if (len == 0)
+    {
+        if (hasAck && plan.path == Path::kOld)
+        {
+            tp.AckSent(Seq(ack));
+            ToPath(pkt, oldSub, oldDelta);
+        }
+        else
+        {
+            if (plan.alsoAckOld)
+            {
+                sendOldAck(oldRcvd.Value());
+            }
+            if (hasAck)
+            {
+                noteNewAck(ack);
+            }
+            ToPath(pkt, newSub, newDelta);
+        }
+    }
+    else if (oldPart == len)
+    {
+        // Retransmitted old bytes stay on the old path; an ack beyond what the old path
+        // delivered goes to the new path on its own.
+        if (hasAck && oldRcvd < Seq(ack))
+        {
+            if (!rc->hasNewAck || rc->lastNewAck < Seq(ack))
+            {
+                std::vector<uint8_t> extra = PureAck(pkt, ack);
+                ToPath(extra, newSub, newDelta);
+                m_outputs.push_back(std::move(extra));
+                noteNewAck(ack);
+            }
+            v.SetAckNumber(oldRcvd.Value());
+        }
+        if (hasAck)
+        {
+            tp.AckSent(SeqMin(Seq(ack), oldRcvd));
+        }
+        ToPath(pkt, oldSub, oldDelta);
+    }
+    else if (oldPart == 0)
+    {
+        if (hasAck && plan.path == Path::kOld && tp.OldRcvdAcked() < Seq(ack))
+        {
+            sendOldAck(ack);
+        }
+        else if (plan.alsoAckOld)
+        {
+            sendOldAck(oldRcvd.Value());
+        }
+        if (hasAck)
+        {
+            noteNewAck(ack);
+        }
+        ToPath(pkt, newSub, newDelta);
+    }
+    else
+    {
+        // Bytes on both sides of oldSent: cut at oldSent (FIN, the last byte, goes new).
+        std::vector<uint8_t> oldSeg = CutSegment(pkt, 0, oldPart, false);
+        std::vector<uint8_t> newSeg =
+            CutSegment(pkt, oldPart, payloadLen - oldPart, (flags & tcpflag::kFin) != 0);
+        if (oldSeg.empty() || newSeg.empty())
+        {
+            return Drop(AgentEventKind::kMalformedDrop, &m_counters.malformed, s.leftSession, 0,
+                        nowNs);
+        }
+        if (hasAck)
+        {
+            PacketView ov(oldSeg.data(), oldSeg.size());
+            ov.Parse();
+            ov.SetAckNumber(SeqMin(Seq(ack), oldRcvd).Value());
+            tp.AckSent(SeqMin(Seq(ack), oldRcvd));
+            noteNewAck(ack);
+        }
+        ToPath(oldSeg, oldSub, oldDelta);
+        m_outputs.push_back(std::move(oldSeg));
+        ToPath(newSeg, newSub, newDelta);
+        pkt.swap(newSeg);
+        ++m_counters.splits;
+        EmitReconfig(AgentEventKind::kSplit, idx, rc->id, oldPart, nowNs);
+    }
+    ++m_counters.rewritten;
+    TrackClose(idx, flags, towardRight, nowNs);
+    CheckTeardown(idx, side, nowNs);
+    return Verdict::kForward;
+}
+
+Verdict
+Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
+{
+    const uint32_t idx = e.session;
+    const bool towardRight = (e.flags & MapEntry::kTowardRight) != 0;
+    const bool isNew = (e.flags & MapEntry::kNewPath) != 0;
+    const int side = towardRight ? 0 : 1;
+    Session& s = m_sessions.Get(idx);
+    Reconfig* rc = s.reconfig[side].get();
+    if (rc == nullptr)
+    {
+        e.flags &= uint8_t(~(MapEntry::kSlow | MapEntry::kNewPath));
+        return Translate(pkt, e, MapDirection::kIngress, nowNs);
+    }
+    PacketView v(pkt.data(), pkt.size());
+    const uint8_t flags = v.Flags();
+    const uint32_t seq = v.SeqNumber();
+    const uint32_t ack = v.AckNumber();
+    const bool pureAck = v.PayloadLength() == 0 &&
+                         !(flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst));
+    if (isNew)
+    {
+        if (side == 1 && (flags & tcpflag::kSyn) && (flags & tcpflag::kAck))
+        {
+            // The new path's SYN-ACK: complete the handshake and start using both paths.
+            rc->synAckSeq = seq;
+            m_outputs.push_back(BuildTcpPacket(rc->newSub.srcIp, rc->newSub.dstIp,
+                                               rc->newSub.srcPort, rc->newSub.dstPort,
+                                               rc->synSeq + 1, seq + 1, tcpflag::kAck, 65535,
+                                               nullptr, 0, nullptr, 0));
+            ++m_counters.newPathHandshake;
+            if (rc->phase == ReconfigPhase::kNewPathSyn)
+            {
+                EnterTwoPaths(idx, 1, nowNs);
+            }
+            return Verdict::kConsume;
+        }
+        if (flags & tcpflag::kSyn)
+        {
+            return Verdict::kConsume;
+        }
+        if (side == 0 && rc->phase == ReconfigPhase::kNewPathSyn)
+        {
+            EnterTwoPaths(idx, 0, nowNs);
+            if (pureAck && seq == rc->synSeq + 1)
+            {
+                ++m_counters.newPathHandshake;
+                return Verdict::kConsume; // the handshake's ACK
+            }
+        }
+        else if (side == 1 && rc->phase == ReconfigPhase::kNewPathSyn)
+        {
+            EnterTwoPaths(idx, 1, nowNs); // data before the (lost) SYN-ACK: the path works
+        }
+    }
+    if (rc->phase != ReconfigPhase::kTwoPaths)
+    {
+        e.flags &= uint8_t(~MapEntry::kSlow);
+        return Translate(pkt, e, MapDirection::kIngress, nowNs);
+    }
+    SessionTrack& tr = m_sessions.Track(idx);
+    const SeqDelta delta = isNew ? NewDelta(idx, side) : tr.sideDelta[side];
+    const uint32_t seqL = seq + uint32_t(delta);
+    if (delta != 0)
+    {
+        v.SetSeqNumber(seqL);
+    }
+    v.SetTuple(e.Rewrite());
+    ++m_counters.rewritten;
+    const uint32_t len = SegmentLength(v);
+    tr.Note(towardRight ? 0 : 1, seqL, len, (flags & tcpflag::kAck) != 0, ack);
+    rc->paths.DataReceived(isNew ? Path::kNew : Path::kOld, Seq(seqL), len);
+    if (flags & tcpflag::kAck)
+    {
+        rc->paths.AckReceived(Seq(ack));
+    }
+    TrackClose(idx, flags, towardRight, nowNs);
+    CheckTeardown(idx, side, nowNs);
+    return Verdict::kForward;
+}
+
+uint64_t
+Agent::NextDeadline() const
+{
+    uint64_t next = m_control.NextDeadline();
+    for (uint64_t key : m_active)
+    {
+        const Session& s = m_sessions.Get(uint32_t(key / 2));
+        const Reconfig* rc = s.reconfig[key % 2].get();
+        if (rc != nullptr && rc->isLeftAnchor && rc->phase == ReconfigPhase::kNewPathSyn)
+        {
+            next = std::min(next, rc->synDeadlineNs);
+        }
+    }
+    return next;
+}
+
+void
+Agent::OnTimer(uint64_t nowNs)
+{
+    std::vector<ControlMessage> failed;
+    m_control.OnTimer(nowNs, m_outputs, failed);
+    for (const auto& m : failed)
+    {
+        OnControlFailed(m, nowNs);
+    }
+    const std::vector<uint64_t> active = m_active;
+    for (uint64_t key : active)
+    {
+        const uint32_t idx = uint32_t(key / 2);
+        Reconfig* rc = m_sessions.Get(idx).reconfig[key % 2].get();
+        if (rc == nullptr || !rc->isLeftAnchor || rc->phase != ReconfigPhase::kNewPathSyn ||
+            rc->synDeadlineNs > nowNs)
+        {
+            continue;
+        }
+        if (rc->synTries > m_config.synRetries)
+        {
+            AbortReconfig(idx, 2, nowNs);
+        }
+        else
+        {
+            SendNewPathSyn(idx, nowNs);
+        }
+    }
+}
+
+} // namespace dysco

@@ -1,0 +1,492 @@
+// Reconfiguration (§3) end to end over core agents: delete, insert, contention (Figure 5),
+// deltas (§3.3), two paths with splitting (§3.4), aborts and lost control messages (§3.5).
+#include "core/bytes.h"
+#include "core/syn_payload.h"
+#include "net_test_bed.h"
+
+using namespace dysco;
+using namespace dysco::test;
+
+namespace
+{
+
+constexpr uint32_t kA = 0x0A000001;
+constexpr uint32_t kB = 0x0A000101;
+constexpr uint32_t kC = 0x0A000201;
+constexpr uint32_t kD = 0x0A000301;
+constexpr uint32_t kE = 0x0A000401;
+
+const std::vector<uint8_t> kSynOptions = {8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 3, 3, 7, 4, 2, 0};
+
+std::vector<uint8_t>
+Payload(uint32_t len, uint32_t seed)
+{
+    std::vector<uint8_t> p(len);
+    for (uint32_t i = 0; i < len; ++i)
+    {
+        p[i] = uint8_t(seed * 31 + i * 7);
+    }
+    return p;
+}
+
+std::vector<uint8_t>
+Tcp(const FiveTuple& t, uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len = 0,
+    const std::vector<uint8_t>& options = {})
+{
+    auto data = Payload(len, seq);
+    return BuildTcpPacket(t.srcIp, t.dstIp, t.srcPort, t.dstPort, seq, ack, flags, 65535,
+                          options.data(), options.size(), data.data(), data.size());
+}
+
+struct View
+{
+    explicit View(const std::vector<uint8_t>& p) : bytes(p), v(bytes.data(), bytes.size())
+    {
+        EXPECT_EQ(v.Parse(), ParseError::kOk);
+    }
+    std::vector<uint8_t> bytes;
+    PacketView v;
+};
+
+/// A chain from A to D through `middleboxes`, with one session established.
+struct Chain
+{
+    NetBed net;
+    FiveTuple session{kA, kD, 5000, 80, kProtoTcp};
+    uint32_t isnA;
+    uint32_t isnD;
+    uint32_t sndA; ///< next sequence number of A's stack
+    uint32_t sndD;
+
+    SeqDelta up = 0;   ///< what a middlebox adds to A's sequence numbers on the way to D
+    SeqDelta down = 0; ///< and to D's on the way to A
+
+    Chain(std::vector<uint32_t> middleboxes, uint32_t isnA_ = 1000, uint32_t isnD_ = 9000,
+          std::vector<uint32_t> extra = {},
+          std::function<void(uint32_t, std::vector<uint8_t>&)> mb = nullptr, SeqDelta up_ = 0,
+          SeqDelta down_ = 0)
+        : isnA(isnA_),
+          isnD(isnD_),
+          up(up_),
+          down(down_)
+    {
+        net.middlebox = mb;
+        for (uint32_t n : {kA, kD})
+        {
+            net.Add(n);
+        }
+        for (uint32_t n : middleboxes)
+        {
+            net.Add(n);
+        }
+        for (uint32_t n : extra)
+        {
+            net.Add(n);
+        }
+        net[kA].Policies().Add(Policy{"p", Predicate{}, middleboxes});
+        net.Send(kA, Tcp(session, isnA, 0, tcpflag::kSyn, 0, kSynOptions));
+        net.Send(kD, Tcp(session.Reversed(), isnD, isnA + 1 + uint32_t(up),
+                         tcpflag::kSyn | tcpflag::kAck, 0, kSynOptions));
+        net.Send(kA, Tcp(session, isnA + 1, isnD + 1 + uint32_t(down), tcpflag::kAck));
+        sndA = isnA + 1;
+        sndD = isnD + 1;
+    }
+
+    /// A's stack sends `len` new bytes, acking everything D sent.
+    // Each end acks in its own numbers: D's bytes as A sees them are shifted by `down`.
+    uint32_t AckOfA() const { return sndD + uint32_t(down); }
+    uint32_t AckOfD() const { return sndA + uint32_t(up); }
+    void DataA(uint32_t len)
+    {
+        net.Send(kA, Tcp(session, sndA, AckOfA(), tcpflag::kAck | tcpflag::kPsh, len));
+        sndA += len;
+    }
+    void DataD(uint32_t len)
+    {
+        net.Send(kD, Tcp(session.Reversed(), sndD, AckOfD(), tcpflag::kAck | tcpflag::kPsh, len));
+        sndD += len;
+    }
+    void AckA() { net.Send(kA, Tcp(session, sndA, AckOfA(), tcpflag::kAck)); }
+    void AckD() { net.Send(kD, Tcp(session.Reversed(), sndD, AckOfD(), tcpflag::kAck)); }
+
+    /// Wire packets since index `from` that carry TCP from `src` to `dst`.
+    std::vector<View> Tcps(size_t from, uint32_t src, uint32_t dst)
+    {
+        std::vector<View> out;
+        for (size_t i = from; i < net.wire.size(); ++i)
+        {
+            const auto& w = net.wire[i];
+            if (w.from == src && w.to == dst && w.bytes[9] == kProtoTcp)
+            {
+                out.emplace_back(w.bytes);
+            }
+        }
+        return out;
+    }
+};
+
+} // namespace
+
+TEST(AgentReconfig, DeletingTheMiddleboxMovesTrafficToADirectSubsession)
+{
+    Chain c({kB});
+    c.DataA(1000);
+    c.AckD();
+    ASSERT_EQ(c.net[kB].SessionCount(), 1u);
+    const size_t mark = c.net.wire.size();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+
+    EXPECT_EQ(c.net[kA].Counters().reconfigAttempted, 1u);
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
+    EXPECT_EQ(c.net[kD].ActiveReconfigurations(), 0u);
+    // B relayed both anchors' oldPathDone and freed the session.
+    EXPECT_EQ(c.net[kB].SessionCount(), 0u);
+    // The new path's handshake went directly A <-> D and never reached D's stack.
+    auto syns = c.Tcps(mark, kA, kD);
+    ASSERT_GE(syns.size(), 2u);
+    EXPECT_TRUE(syns[0].v.HasFlag(tcpflag::kSyn));
+    SynPayload p;
+    ASSERT_EQ(DecodeSynPayload(syns[0].v.Payload(), syns[0].v.PayloadLength(), &p),
+              SynPayloadError::kOk);
+    EXPECT_EQ(p.addresses, std::vector<uint32_t>{kD});
+    EXPECT_EQ(p.markerLeftAnchor, kA);
+    EXPECT_EQ(c.net.delivered[kD].size(), 3u); // SYN, ACK, data: nothing of the new path
+
+    // Data now flows A -> D directly, both ways, with the session's own header at the ends.
+    const size_t after = c.net.wire.size();
+    c.DataA(500);
+    c.DataD(700);
+    EXPECT_TRUE(c.Tcps(after, kA, kB).empty());
+    EXPECT_TRUE(c.Tcps(after, kD, kB).empty());
+    ASSERT_EQ(c.Tcps(after, kA, kD).size(), 1u);
+    ASSERT_EQ(c.Tcps(after, kD, kA).size(), 1u);
+    View atD(c.net.delivered[kD].back());
+    EXPECT_EQ(atD.v.Tuple(), c.session);
+    EXPECT_EQ(atD.v.SeqNumber(), c.isnA + 1 + 1000);
+    EXPECT_EQ(atD.v.PayloadLength(), 500u);
+    EXPECT_TRUE(atD.v.ChecksumsValid());
+    View atA(c.net.delivered[kA].back());
+    EXPECT_EQ(atA.v.Tuple(), c.session.Reversed());
+    EXPECT_EQ(atA.v.SeqNumber(), c.isnD + 1);
+    EXPECT_TRUE(atA.v.ChecksumsValid());
+}
+
+TEST(AgentReconfig, InsertingAMiddleboxIntoADirectSubsession)
+{
+    Chain c({}, 1000, 9000, {kE});
+    c.DataA(100);
+    c.AckD();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {kE}, c.net.now), 0u);
+    c.net.Run();
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[kE].SessionCount(), 1u);
+    const size_t after = c.net.wire.size();
+    c.DataA(300);
+    c.DataD(200);
+    EXPECT_EQ(c.Tcps(after, kA, kE).size(), 1u);
+    EXPECT_EQ(c.Tcps(after, kE, kD).size(), 1u);
+    EXPECT_EQ(c.Tcps(after, kD, kE).size(), 1u);
+    EXPECT_EQ(c.Tcps(after, kE, kA).size(), 1u);
+    EXPECT_TRUE(c.Tcps(after, kA, kD).empty());
+    View atD(c.net.delivered[kD].back());
+    EXPECT_EQ(atD.v.Tuple(), c.session);
+    EXPECT_EQ(atD.v.SeqNumber(), c.isnA + 1 + 100);
+}
+
+TEST(AgentReconfig, ReplacingOneMiddleboxByTwo)
+{
+    Chain c({kB}, 1000, 9000, {kC, kE});
+    c.DataA(100);
+    c.AckD();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {kC, kE}, c.net.now), 0u);
+    c.net.Run();
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[kB].SessionCount(), 0u);
+    const size_t after = c.net.wire.size();
+    c.DataA(10);
+    EXPECT_EQ(c.Tcps(after, kA, kC).size(), 1u);
+    EXPECT_EQ(c.Tcps(after, kC, kE).size(), 1u);
+    EXPECT_EQ(c.Tcps(after, kE, kD).size(), 1u);
+}
+
+/// A packet middlebox at B that shifts A's bytes by `up` and D's by `down` (as a proxy or
+/// a sequence-randomising firewall does) and fixes the acks to match.
+std::function<void(uint32_t, std::vector<uint8_t>&)>
+Shifter(SeqDelta up, SeqDelta down)
+{
+    return [up, down](uint32_t node, std::vector<uint8_t>& pkt) {
+        PacketView v(pkt.data(), pkt.size());
+        ASSERT_EQ(v.Parse(), ParseError::kOk);
+        if (node != kB)
+        {
+            return;
+        }
+        const bool toD = v.DstIp() == kD;
+        v.SetSeqNumber(v.SeqNumber() + uint32_t(toD ? up : down));
+        if (v.HasFlag(tcpflag::kAck))
+        {
+            v.SetAckNumber(v.AckNumber() - uint32_t(toD ? down : up));
+        }
+    };
+}
+
+void
+CheckDeltasAfterDeletingB(uint32_t isnA, uint32_t isnD, SeqDelta up, SeqDelta down)
+{
+    Chain c({kB}, isnA, isnD, {}, Shifter(up, down), up, down);
+    ASSERT_TRUE(c.net[kB].SetMiddleboxDelta(c.session, up, down));
+    c.DataA(0x80);
+    View first(c.net.delivered[kD].back());
+    EXPECT_EQ(first.v.SeqNumber(), isnA + 1 + uint32_t(up));
+    c.AckD();
+    EXPECT_EQ(View(c.net.delivered[kA].back()).v.AckNumber(), c.sndA);
+
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    ASSERT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    ASSERT_EQ(c.net[kB].SessionCount(), 0u);
+
+    // Without B the anchors apply the deltas: D still sees A's bytes shifted by `up`...
+    const size_t mark = c.net.wire.size();
+    const uint32_t aSeq = c.sndA;
+    c.DataA(0x100); // crosses 2^32 when isnA is close to it
+    EXPECT_TRUE(c.Tcps(mark, kA, kB).empty());
+    View atD(c.net.delivered[kD].back());
+    EXPECT_EQ(atD.v.SeqNumber(), aSeq + uint32_t(up));
+    EXPECT_EQ(atD.v.AckNumber(), c.sndD);
+    EXPECT_TRUE(atD.v.ChecksumsValid());
+    // ...and A sees D's bytes shifted by `down`, its own bytes acked in its own numbers.
+    const uint32_t dSeq = c.sndD;
+    c.DataD(20);
+    View atA(c.net.delivered[kA].back());
+    EXPECT_EQ(atA.v.SeqNumber(), dSeq + uint32_t(down));
+    EXPECT_EQ(atA.v.AckNumber(), aSeq + 0x100);
+    EXPECT_TRUE(atA.v.ChecksumsValid());
+}
+
+TEST(AgentReconfig, MiddleboxDeltasMoveToTheAnchors)
+{
+    CheckDeltasAfterDeletingB(1000, 9000, 1000, -500);
+}
+
+TEST(AgentReconfig, DeltasAcrossTheSequenceWrap)
+{
+    // Sequence numbers close to 2^32 when the deltas are applied.
+    CheckDeltasAfterDeletingB(0xFFFFFF00u, 0xFFFFFFF0u, 0x300, -0x7FFF0000);
+}
+
+TEST(AgentReconfig, OldBytesStayOnTheOldPathAndStraddlingSegmentsAreCut)
+{
+    Chain c({kB});
+    // A's first 1000 bytes are lost on the old path before the reconfiguration starts.
+    bool dropNext = true;
+    c.net.lose = [&](const WirePacket& w) {
+        if (dropNext && w.from == kA && w.to == kB && w.bytes[9] == kProtoTcp &&
+            w.bytes.size() > 100)
+        {
+            dropNext = false;
+            return true;
+        }
+        return false;
+    };
+    const uint32_t start = c.sndA;
+    c.DataA(1000);
+    ASSERT_FALSE(dropNext);
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    // D has received nothing of it: its teardown predicate cannot hold yet.
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 0u);
+    EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 1u);
+
+    // New bytes go on the new path.
+    size_t mark = c.net.wire.size();
+    c.DataA(500);
+    EXPECT_EQ(c.Tcps(mark, kA, kD).size(), 1u);
+    EXPECT_TRUE(c.Tcps(mark, kA, kB).empty());
+    // D's duplicate ack (for old data) goes on the old path.
+    mark = c.net.wire.size();
+    c.net.Send(kD, Tcp(c.session.Reversed(), c.sndD, start, tcpflag::kAck));
+    EXPECT_EQ(c.Tcps(mark, kD, kB).size(), 1u);
+    // A retransmits from the start with 1200 bytes: 1000 old ones, 200 new ones. Cut.
+    mark = c.net.wire.size();
+    c.net.Send(kA, Tcp(c.session, start, c.sndD, tcpflag::kAck, 1200));
+    auto viaB = c.Tcps(mark, kA, kB);
+    auto direct = c.Tcps(mark, kA, kD);
+    ASSERT_EQ(viaB.size(), 1u);
+    ASSERT_EQ(direct.size(), 1u);
+    EXPECT_EQ(viaB[0].v.PayloadLength(), 1000u);
+    EXPECT_EQ(direct[0].v.PayloadLength(), 200u);
+    EXPECT_EQ(direct[0].v.SeqNumber(), start + 1000);
+    EXPECT_TRUE(viaB[0].v.ChecksumsValid());
+    EXPECT_TRUE(direct[0].v.ChecksumsValid());
+    EXPECT_EQ(c.net[kA].Counters().splits, 1u);
+    // D's stack got every byte: the old 1000 via B, the new ones directly.
+    // D now acks everything: on the new path, plus an ack of oldRcvd on the old one.
+    mark = c.net.wire.size();
+    c.net.Send(kD, Tcp(c.session.Reversed(), c.sndD, c.sndA, tcpflag::kAck));
+    EXPECT_EQ(c.Tcps(mark, kD, kA).size(), 1u);
+    EXPECT_EQ(c.Tcps(mark, kD, kB).size(), 1u);
+    c.AckA();
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[kB].SessionCount(), 0u);
+}
+
+TEST(AgentReconfig, Figure5ContentionExactlyOneWinsAndTheLoserRetries)
+{
+    // A wants to delete B ([A..C]) while B wants to delete C ([B..D]).
+    Chain c({kB, kC});
+    c.DataA(100);
+    c.AckD();
+    // B's request is out first; A's arrives at B while B's lock is pending.
+    const uint32_t reqB = c.net[kB].Reconfigure(c.session, kD, {}, c.net.now);
+    const uint32_t reqA = c.net[kA].Reconfigure(c.session, kC, {}, c.net.now);
+    ASSERT_NE(reqB, 0u);
+    ASSERT_NE(reqA, 0u);
+    c.net.Run();
+    EXPECT_EQ(c.net[kB].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 0u);
+    EXPECT_EQ(c.net[kA].Counters().reconfigNacked, 1u);
+    EXPECT_EQ(c.net[kA].Counters().reconfigAborted, 1u);
+    EXPECT_EQ(c.net[kC].SessionCount(), 0u);
+    // The loser tries again, now deleting B from A-B-D.
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[kB].SessionCount(), 0u);
+    const size_t after = c.net.wire.size();
+    c.DataA(10);
+    EXPECT_EQ(c.Tcps(after, kA, kD).size(), 1u);
+}
+
+TEST(AgentReconfig, ALockHeldForAnotherRequestRefusesAtOnce)
+{
+    Chain c({kB, kC});
+    c.net.lose = [](const WirePacket& w) { return w.to == kD && w.bytes[9] == kProtoUdp; };
+    ASSERT_NE(c.net[kB].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    // B's request is stuck in front of D; B's own subsession is pending, so a second
+    // request of B itself is refused locally.
+    EXPECT_EQ(c.net[kB].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+}
+
+TEST(AgentReconfig, ANewMiddleboxThatIsDownAbortsAndUnlocks)
+{
+    Chain c({kB}, 1000, 9000, {kE});
+    c.net.down.insert(kE);
+    c.DataA(100);
+    c.AckD();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {kE}, c.net.now), 0u);
+    c.net.Run();
+    c.net.Advance(1'000'000'000);
+    EXPECT_EQ(c.net[kA].Counters().reconfigAborted, 1u);
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 0u);
+    EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
+    EXPECT_EQ(c.net[kD].ActiveReconfigurations(), 0u);
+    const Session* sb = c.net[kB].FindSession(c.session);
+    ASSERT_NE(sb, nullptr);
+    EXPECT_EQ(sb->rightLock.state, LockState::kUnlocked);
+    // The session is unharmed on the old path...
+    size_t mark = c.net.wire.size();
+    c.DataA(10);
+    EXPECT_EQ(c.Tcps(mark, kA, kB).size(), 1u);
+    // ...and once E is up, the same reconfiguration succeeds.
+    c.net.down.clear();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {kE}, c.net.now), 0u);
+    c.net.Run();
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 0u); // A's last 10 bytes are unacked
+    c.AckD();
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    mark = c.net.wire.size();
+    c.DataA(10);
+    EXPECT_EQ(c.Tcps(mark, kA, kE).size(), 1u);
+}
+
+TEST(AgentReconfig, LostControlMessagesAreRetransmitted)
+{
+    Chain c({kB});
+    int dropped = 0;
+    c.net.lose = [&](const WirePacket& w) {
+        // Lose the first copy of every control message type once.
+        if (w.bytes[9] == kProtoUdp && dropped < 6 && (w.bytes.size() % 2 == 0 || dropped < 3))
+        {
+            ++dropped;
+            return true;
+        }
+        return false;
+    };
+    c.DataA(100);
+    c.AckD();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    for (int i = 0; i < 20 && c.net[kA].Counters().reconfigSucceeded == 0; ++i)
+    {
+        c.net.Advance(20'000'000);
+        c.AckA();
+        c.AckD();
+    }
+    EXPECT_GT(dropped, 0);
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[kB].SessionCount(), 0u);
+}
+
+TEST(AgentReconfig, FinDuringTheTwoPathPhaseClosesCleanly)
+{
+    Chain c({kB});
+    bool dropNext = true;
+    c.net.lose = [&](const WirePacket& w) {
+        if (dropNext && w.from == kA && w.to == kB && w.bytes.size() > 100 &&
+            w.bytes[9] == kProtoTcp)
+        {
+            dropNext = false;
+            return true;
+        }
+        return false;
+    };
+    const uint32_t start = c.sndA;
+    c.DataA(300); // lost: keeps the two-path phase open
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    ASSERT_EQ(c.net[kA].ActiveReconfigurations(), 1u);
+    // A closes with a FIN on the new path while the old bytes are still missing.
+    size_t mark = c.net.wire.size();
+    c.net.Send(kA, Tcp(c.session, c.sndA, c.sndD, tcpflag::kAck | tcpflag::kFin));
+    EXPECT_EQ(c.Tcps(mark, kA, kD).size(), 1u);
+    // Retransmission on the old path, then D acks everything including the FIN and closes.
+    c.net.Send(kA, Tcp(c.session, start, c.sndD, tcpflag::kAck, 300));
+    c.net.Send(kD, Tcp(c.session.Reversed(), c.sndD, c.sndA + 1, tcpflag::kAck | tcpflag::kFin));
+    c.net.Send(kA, Tcp(c.session, c.sndA + 1, c.sndD + 1, tcpflag::kAck));
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    for (uint32_t n : {kA, kB, kD})
+    {
+        c.net[n].ExpireIdle(c.net.now + c.net[n].Config().closeLingerNs);
+        EXPECT_EQ(c.net[n].SessionCount(), 0u) << std::hex << n;
+    }
+}
+
+TEST(AgentReconfig, MalformedAndUnknownControlMessagesAreDroppedAndCounted)
+{
+    Chain c({kB});
+    ControlMessage m;
+    m.type = ControlType::kRequestLock;
+    m.subsession = FiveTuple{kA, kB, 1, 2, kProtoTcp}; // no such subsession
+    m.leftAnchor = kA;
+    m.rightAnchor = kD;
+    auto pkt = BuildControlPacket(kA, kB, m);
+    EXPECT_EQ(c.net[kB].Process(Direction::kIngress, pkt, c.net.now), Verdict::kConsume);
+    EXPECT_EQ(c.net[kB].Counters().controlDropped, 1u);
+    auto truncated = BuildControlPacket(kA, kB, m);
+    truncated.resize(40);
+    Store16(&truncated[2], 40);
+    EXPECT_EQ(c.net[kB].Process(Direction::kIngress, truncated, c.net.now), Verdict::kDrop);
+    EXPECT_EQ(c.net[kB].Counters().controlDropped, 2u);
+    // An ackLock nobody asked for.
+    const Session* s = c.net[kA].FindSession(c.session);
+    ASSERT_NE(s, nullptr);
+    m.type = ControlType::kAckLock;
+    m.subsession = s->rightSub;
+    auto stray = BuildControlPacket(kB, kA, m);
+    EXPECT_EQ(c.net[kA].Process(Direction::kIngress, stray, c.net.now), Verdict::kConsume);
+    EXPECT_EQ(c.net[kA].Counters().controlDropped, 1u);
+    EXPECT_EQ(s->rightLock.state, LockState::kUnlocked);
+}
