@@ -2,6 +2,7 @@
 
 #include "bytes.h"
 #include "control.h"
+#include "options.h"
 #include "packet.h"
 #include "packet_edit.h"
 #include "syn_payload.h"
@@ -272,8 +273,9 @@ Agent::Ingress(std::vector<uint8_t>& packet, uint64_t nowNs)
 {
     PacketView v(packet.data(), packet.size());
     const FiveTuple t = v.Tuple();
+    // A chain SYN addressed to another host (this node only routes it) passes untouched.
     if (IsPlainSyn(v.Flags()) && v.PayloadLength() > 0 && v.HasFullPayload() &&
-        LooksLikeSynPayload(v.Payload(), v.PayloadLength()))
+        IsLocal(t.dstIp) && LooksLikeSynPayload(v.Payload(), v.PayloadLength()))
     {
         return AcceptChainSyn(packet, nowNs);
     }
@@ -312,9 +314,9 @@ Agent::Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, ui
             seq += uint32_t(d);
             v.SetSeqNumber(seq);
         }
-        else if (flags & tcpflag::kAck)
+        else
         {
-            v.SetAckNumber(ack - uint32_t(d));
+            SubtractAckDelta(v, d);
         }
     }
     v.SetTuple(e.Rewrite());
@@ -570,6 +572,12 @@ Agent::TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowN
     {
         s.closedAtNs = nowNs;
         m_closed.push_back(index);
+        // A reconfiguration that has not reached its two-path phase is pointless now.
+        if (s.reconfig[1] && s.reconfig[1]->phase != ReconfigPhase::kTwoPaths &&
+            s.reconfig[1]->phase != ReconfigPhase::kCancelling)
+        {
+            AbortReconfig(index, 4, nowNs);
+        }
         Emit(AgentEventKind::kSessionClosed, s.leftSession, FiveTuple{}, s.reset ? 1 : 0, nowNs);
     }
 }

@@ -110,6 +110,18 @@ public:
     const AgentCounters& Counters() const { return m_counters; }
     /// The session whose header on either side of this agent is `t` (or its reverse).
     const Session* FindSession(const FiveTuple& t) const;
+    /// Calls f(const Session&) for every live session (for triggers and reports).
+    template <typename F>
+    void ForEachSession(F f) const
+    {
+        for (size_t i = 0; i < m_sessions.Capacity(); ++i)
+        {
+            if (m_sessions.Get(uint32_t(i)).inUse)
+            {
+                f(m_sessions.Get(uint32_t(i)));
+            }
+        }
+    }
 
     /// Receives every protocol event (setup, rewrite errors, close, state freed, locks,
     /// reconfiguration phases, control messages).

@@ -4,6 +4,7 @@
 #include "agent.h"
 
 #include "bytes.h"
+#include "options.h"
 #include "packet.h"
 #include "packet_edit.h"
 #include "segment.h"
@@ -94,10 +95,7 @@ Agent::ToPath(std::vector<uint8_t>& pkt, const FiveTuple& sub, SeqDelta delta)
     {
         return;
     }
-    if (delta != 0 && v.HasFlag(tcpflag::kAck))
-    {
-        v.SetAckNumber(v.AckNumber() - uint32_t(delta));
-    }
+    SubtractAckDelta(v, delta);
     v.SetTuple(sub);
 }
 
@@ -344,10 +342,12 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
         m_sessions.Erase(index, MapDirection::kIngress, rc->newSub.Reversed());
         rc->newSub = FiveTuple{};
     }
-    if (reason == 2 && rc->phase == ReconfigPhase::kNewPathSyn)
+    // §3.5: the new path cannot be set up (or the session closed while locking): the
+    // session stays on the old path and cancelLock / ackCancel unlock the segment. While
+    // the lock is still pending the cancel also catches an ackLock already on its way.
+    if (rc->phase == ReconfigPhase::kNewPathSyn ||
+        (reason == 4 && rc->phase == ReconfigPhase::kLocking))
     {
-        // §3.5: the new path cannot be set up; the session stays on the old path and the
-        // segment is unlocked by cancelLock / ackCancel.
         rc->phase = ReconfigPhase::kCancelling;
         s.rightLock = Lock{};
         EmitReconfig(AgentEventKind::kReconfigPhase, index, rc->id, uint32_t(rc->phase), nowNs);

@@ -2,6 +2,8 @@
 
 #include "checksum.h"
 
+#include <cstring>
+
 namespace dysco
 {
 
@@ -74,29 +76,70 @@ WalkOptions(const uint8_t* tcp, size_t end, Visit visit)
     return true;
 }
 
-/// One's-complement sum of the 16-bit words a 32-bit value changes from `oldValue` to
-/// `newValue` contributes to an RFC 1624 update (~m + m' for both words).
-inline uint32_t
-Delta32(uint32_t oldValue, uint32_t newValue)
-{
-    return uint32_t(uint16_t(~(oldValue >> 16))) + uint16_t(~oldValue) + (newValue >> 16) +
-           (newValue & 0xFFFF);
-}
+// The setters do their arithmetic on the raw (network-order) bytes: the one's-complement sum
+// is byte-order independent (RFC 1071 §2(B)) and may run over 32-bit words folded at the end,
+// which saves the byte swaps and per-word folds of a 16-bit big-endian formulation.
 
 inline uint32_t
-Delta16(uint16_t oldValue, uint16_t newValue)
+Raw32(const uint8_t* p)
 {
-    return uint32_t(uint16_t(~oldValue)) + newValue;
+    uint32_t v;
+    std::memcpy(&v, p, 4);
+    return v;
 }
 
-/// Applies an accumulated delta to the checksum field at `field` (RFC 1624 eq. 3).
+inline uint16_t
+Raw16(const uint8_t* p)
+{
+    uint16_t v;
+    std::memcpy(&v, p, 2);
+    return v;
+}
+
+/// The raw (network-order) representation of a host-order value.
+inline uint32_t
+Wire32(uint32_t host)
+{
+    uint8_t b[4];
+    Store32(b, host);
+    return Raw32(b);
+}
+
+inline uint16_t
+Wire16(uint16_t host)
+{
+    uint8_t b[2];
+    Store16(b, host);
+    return Raw16(b);
+}
+
+/// RFC 1624 eq. 3 terms (~m + m') for a raw 32- or 16-bit field changing from old to new.
+inline uint64_t
+Delta32(uint32_t oldRaw, uint32_t newRaw)
+{
+    return uint64_t(uint32_t(~oldRaw)) + newRaw;
+}
+
+inline uint64_t
+Delta16(uint16_t oldRaw, uint16_t newRaw)
+{
+    return uint64_t(uint16_t(~oldRaw)) + newRaw;
+}
+
+/// HC' = ~(~HC + delta) on the raw checksum field at `field`; delta holds a few terms.
+/// Folding delta first keeps the checksum's load-modify-store chain (the latency that
+/// consecutive setters queue on) to a single end-around add.
 inline void
-ApplyDelta(uint8_t* field, uint32_t delta)
+ApplyDelta(uint8_t* field, uint64_t delta)
 {
-    uint32_t sum = uint32_t(uint16_t(~Load16(field))) + delta;
-    sum = (sum & 0xFFFF) + (sum >> 16);
-    sum = (sum & 0xFFFF) + (sum >> 16);
-    Store16(field, uint16_t(~sum));
+    delta = (delta & 0xFFFFFFFFu) + (delta >> 32);
+    delta = (delta & 0xFFFFFFFFu) + (delta >> 32);
+    // Zero only if every term is zero, so zero is represented as a full recomputation does.
+    delta = (delta & 0xFFFF) + (delta >> 16);
+    delta = (delta & 0xFFFF) + (delta >> 16);
+    const uint32_t sum = uint32_t(uint16_t(~Raw16(field))) + uint32_t(delta); // <= 0x1FFFE
+    const uint16_t check = uint16_t(~(sum + (sum >> 16)));
+    std::memcpy(field, &check, 2);
 }
 
 } // namespace
@@ -223,8 +266,9 @@ PacketView::FindOption(uint8_t kind, TcpOptionRef* out) const
 void
 PacketView::SetSrcIp(uint32_t ip)
 {
-    const uint32_t delta = Delta32(SrcIp(), ip);
-    Store32(m_data + 12, ip);
+    const uint32_t raw = Wire32(ip);
+    const uint64_t delta = Delta32(Raw32(m_data + 12), raw);
+    std::memcpy(m_data + 12, &raw, 4);
     ApplyDelta(m_data + kIpChecksumOffset, delta);
     ApplyDelta(Tcp() + kTcpChecksumOffset, delta); // the address is in the pseudo-header
 }
@@ -232,8 +276,9 @@ PacketView::SetSrcIp(uint32_t ip)
 void
 PacketView::SetDstIp(uint32_t ip)
 {
-    const uint32_t delta = Delta32(DstIp(), ip);
-    Store32(m_data + 16, ip);
+    const uint32_t raw = Wire32(ip);
+    const uint64_t delta = Delta32(Raw32(m_data + 16), raw);
+    std::memcpy(m_data + 16, &raw, 4);
     ApplyDelta(m_data + kIpChecksumOffset, delta);
     ApplyDelta(Tcp() + kTcpChecksumOffset, delta);
 }
@@ -242,8 +287,9 @@ void
 PacketView::SetSrcPort(uint16_t port)
 {
     uint8_t* tcp = Tcp();
-    const uint32_t delta = Delta16(Load16(tcp), port);
-    Store16(tcp, port);
+    const uint16_t raw = Wire16(port);
+    const uint64_t delta = Delta16(Raw16(tcp), raw);
+    std::memcpy(tcp, &raw, 2);
     ApplyDelta(tcp + kTcpChecksumOffset, delta);
 }
 
@@ -251,8 +297,9 @@ void
 PacketView::SetDstPort(uint16_t port)
 {
     uint8_t* tcp = Tcp();
-    const uint32_t delta = Delta16(Load16(tcp + 2), port);
-    Store16(tcp + 2, port);
+    const uint16_t raw = Wire16(port);
+    const uint64_t delta = Delta16(Raw16(tcp + 2), raw);
+    std::memcpy(tcp + 2, &raw, 2);
     ApplyDelta(tcp + kTcpChecksumOffset, delta);
 }
 
@@ -260,8 +307,9 @@ void
 PacketView::SetSeqNumber(uint32_t seq)
 {
     uint8_t* tcp = Tcp();
-    const uint32_t delta = Delta32(Load32(tcp + 4), seq);
-    Store32(tcp + 4, seq);
+    const uint32_t raw = Wire32(seq);
+    const uint64_t delta = Delta32(Raw32(tcp + 4), raw);
+    std::memcpy(tcp + 4, &raw, 4);
     ApplyDelta(tcp + kTcpChecksumOffset, delta);
 }
 
@@ -269,8 +317,9 @@ void
 PacketView::SetAckNumber(uint32_t ack)
 {
     uint8_t* tcp = Tcp();
-    const uint32_t delta = Delta32(Load32(tcp + 8), ack);
-    Store32(tcp + 8, ack);
+    const uint32_t raw = Wire32(ack);
+    const uint64_t delta = Delta32(Raw32(tcp + 8), raw);
+    std::memcpy(tcp + 8, &raw, 4);
     ApplyDelta(tcp + kTcpChecksumOffset, delta);
 }
 
@@ -278,23 +327,26 @@ void
 PacketView::SetWindow(uint16_t window)
 {
     uint8_t* tcp = Tcp();
-    const uint32_t delta = Delta16(Load16(tcp + 14), window);
-    Store16(tcp + 14, window);
+    const uint16_t raw = Wire16(window);
+    const uint64_t delta = Delta16(Raw16(tcp + 14), raw);
+    std::memcpy(tcp + 14, &raw, 2);
     ApplyDelta(tcp + kTcpChecksumOffset, delta);
 }
 
 void
 PacketView::SetTuple(const FiveTuple& t)
 {
-    // One fold per checksum for all four fields: this is the common data-path rewrite.
+    // The common data-path rewrite: one fold per checksum for all four fields; both ports
+    // travel as one 32-bit word.
     uint8_t* tcp = Tcp();
-    const uint32_t ipDelta = Delta32(SrcIp(), t.srcIp) + Delta32(DstIp(), t.dstIp);
-    const uint32_t portDelta =
-        Delta16(Load16(tcp), t.srcPort) + Delta16(Load16(tcp + 2), t.dstPort);
-    Store32(m_data + 12, t.srcIp);
-    Store32(m_data + 16, t.dstIp);
-    Store16(tcp, t.srcPort);
-    Store16(tcp + 2, t.dstPort);
+    const uint32_t src = Wire32(t.srcIp);
+    const uint32_t dst = Wire32(t.dstIp);
+    const uint32_t ports = Wire32(uint32_t(t.srcPort) << 16 | t.dstPort);
+    const uint64_t ipDelta = Delta32(Raw32(m_data + 12), src) + Delta32(Raw32(m_data + 16), dst);
+    const uint64_t portDelta = Delta32(Raw32(tcp), ports);
+    std::memcpy(m_data + 12, &src, 4);
+    std::memcpy(m_data + 16, &dst, 4);
+    std::memcpy(tcp, &ports, 4);
     ApplyDelta(m_data + kIpChecksumOffset, ipDelta);
     ApplyDelta(tcp + kTcpChecksumOffset, ipDelta + portDelta);
 }
@@ -319,9 +371,9 @@ PacketView::RewriteOptionBytes(size_t offsetInTcp, const uint8_t* bytes, size_t 
         tcp[offsetInTcp + i] = bytes[i];
     }
     const uint32_t newSum = ChecksumAccumulate(tcp + begin, end - begin);
-    // Fold both to 16 bits so that ~old is the one's-complement negation of the old words.
-    const uint16_t oldFolded = uint16_t(~ChecksumFinish(oldSum));
-    const uint16_t newFolded = uint16_t(~ChecksumFinish(newSum));
+    // Sums are host-order 16-bit values; fold them and bring them to the field's byte order.
+    const uint16_t oldFolded = Wire16(uint16_t(~ChecksumFinish(oldSum)));
+    const uint16_t newFolded = Wire16(uint16_t(~ChecksumFinish(newSum)));
     ApplyDelta(tcp + kTcpChecksumOffset, Delta16(oldFolded, newFolded));
 }
 

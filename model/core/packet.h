@@ -74,6 +74,8 @@ public:
     /// Validates IPv4 + TCP headers, including a walk over all TCP options with fixed-length
     /// checks (MSS 4, WS 3, SACK-permitted 2, SACK 2+8n with n in 1..4, TS 10, kind 253 6).
     /// len may be shorter than the IPv4 total length (header-only view) but must cover headers.
+    /// Bytes after an EOL option are not examined; IPv4 options and checksums are not checked.
+    /// Checks run in the order of ParseError, each reading only bytes known to be present.
     ParseError Parse();
 
     bool HasFullPayload() const { return m_len >= TotalLength(); }

@@ -490,3 +490,45 @@ TEST(AgentReconfig, MalformedAndUnknownControlMessagesAreDroppedAndCounted)
     EXPECT_EQ(c.net[kA].Counters().controlDropped, 1u);
     EXPECT_EQ(s->rightLock.state, LockState::kUnlocked);
 }
+
+TEST(AgentReconfig, ASessionThatClosesWhileLockingAbortsAndLeavesNoState)
+{
+    Chain c({kB});
+    bool held = true;
+    // The first requestLock toward D is lost, so the lock is still pending when A resets.
+    c.net.lose = [&](const WirePacket& w) {
+        if (held && w.to == kD && w.bytes[9] == kProtoUdp)
+        {
+            held = false;
+            return true;
+        }
+        return false;
+    };
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kRst | tcpflag::kAck));
+    c.net.Advance(500'000'000);
+    EXPECT_EQ(c.net[kA].Counters().reconfigAborted, 1u);
+    EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
+    for (uint32_t n : {kA, kB, kD})
+    {
+        c.net[n].ExpireIdle(c.net.now + c.net[n].Config().closeLingerNs);
+        EXPECT_EQ(c.net[n].SessionCount(), 0u) << std::hex << n;
+        EXPECT_EQ(c.net[n].ActiveReconfigurations(), 0u) << std::hex << n;
+    }
+}
+
+TEST(AgentReconfig, ChainSynsForOtherHostsPassARouterUntouched)
+{
+    NetBed net;
+    Agent& router = net.Add(0x0A000901);
+    std::vector<uint8_t> payload;
+    EncodeSynPayload(SynPayload{FiveTuple{kA, kD, 5000, 80, kProtoTcp}, {kB, kD}}, payload);
+    auto syn = BuildTcpPacket(kA, kB, 20000, 20000, 1, 0, tcpflag::kSyn, 65535, nullptr, 0,
+                              payload.data(), payload.size());
+    auto copy = syn;
+    EXPECT_EQ(router.Process(Direction::kIngress, syn, 0), Verdict::kForward);
+    EXPECT_EQ(syn, copy);
+    EXPECT_EQ(router.SessionCount(), 0u);
+    EXPECT_EQ(router.Counters().dropped, 0u);
+}

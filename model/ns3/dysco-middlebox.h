@@ -1,0 +1,38 @@
+// Packet middleboxes (the paper's netfilter/libpcap kind): a function the node applies to
+// every IPv4 packet it forwards, after the Dysco agent restored the session's own header
+// and before routing. Concrete middleboxes (monitor, firewall, NAT, ...) derive from this.
+#ifndef DYSCO_MIDDLEBOX_H
+#define DYSCO_MIDDLEBOX_H
+
+#include "ns3/net-device.h"
+#include "ns3/object.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace ns3
+{
+
+class DyscoMiddlebox : public Object
+{
+public:
+    static TypeId GetTypeId();
+    ~DyscoMiddlebox() override;
+
+    /**
+     * Inspects, and may rewrite, one forwarded packet.
+     *
+     * \param packet the IPv4 packet from its header, in the same form the agent core gets it:
+     *        the whole packet when the TCP SYN flag is set, otherwise at least the IPv4 and
+     *        TCP headers (the payload length follows from the IPv4 total length). The bytes
+     *        may be rewritten in place (dysco::PacketView keeps checksums right); only SYNs
+     *        may change length.
+     * \param inDevice the device the packet arrived on.
+     * \return false to drop the packet (counted by the node's DyscoAgent).
+     */
+    virtual bool Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice) = 0;
+};
+
+} // namespace ns3
+
+#endif

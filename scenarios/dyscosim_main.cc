@@ -1,0 +1,142 @@
+// dyscosim: the command-line front end (DESIGN.md "Scenarios and the CLI").
+// Exit codes: 0 ran and every check passed; 1 a property was violated; 2 bad input (usage,
+// scenario file, output directory), nothing ran; 3 internal error.
+#include "address_plan.h"
+#include "cli_args.h"
+#include "delivery_check.h"
+#include "runner.h"
+#include "scenario_error.h"
+#include "scenario_loader.h"
+#include "summary.h"
+#include "version.h"
+
+#include <filesystem>
+#include <iostream>
+
+namespace
+{
+
+using namespace dyscosim;
+
+constexpr int kExitPass = 0;
+constexpr int kExitViolation = 1;
+constexpr int kExitBadInput = 2;
+constexpr int kExitInternal = 3;
+
+int
+Run(const RunArgs& args)
+{
+    Scenario s;
+    try
+    {
+        s = LoadScenarioFile(args.scenario, LoadOptions{args.quick});
+    }
+    catch (const ScenarioError& e)
+    {
+        std::cerr << "dyscosim: error: " << e.what() << "\n";
+        return kExitBadInput;
+    }
+    if (args.seed)
+    {
+        s.seed = *args.seed;
+    }
+    std::string out = args.outDir.empty() ? "results/" + s.name : args.outDir;
+    std::error_code ec;
+    std::filesystem::create_directories(args.pcap ? out + "/pcap" : out, ec);
+    if (ec || !std::filesystem::is_directory(out))
+    {
+        std::cerr << "dyscosim: error: cannot create output directory " << out << ": "
+                  << (ec ? ec.message() : "not a directory") << "\n";
+        return kExitBadInput;
+    }
+
+    std::cerr << "dyscosim: " << s.name << (args.quick ? " (--quick)" : "") << ": seed " << s.seed
+              << ", " << s.nodes.size() << " nodes, " << s.SessionCount() << " sessions, stop at "
+              << s.durationS << " s simulated\n";
+    RunOptions options;
+    options.outDir = out;
+    options.quick = args.quick;
+    options.pcap = args.pcap;
+    options.trace = args.trace;
+    RunResult r = RunScenario(s, options);
+    CheckOutcome check = CheckDelivery(r);
+
+    WriteSummary(out + "/summary.json", MakeSummary(r, check, dysco::GitDescribe()));
+    WriteTextFile(out + "/sessions.csv", SessionsCsv(r));
+    WriteTextFile(out + "/nodes.csv", NodesCsv(s, AddressPlan(s)));
+
+    uint64_t completed = 0;
+    uint64_t written = 0;
+    uint64_t delivered = 0;
+    for (const auto& session : r.sessions)
+    {
+        completed += session.Completed() ? 1 : 0;
+        written += session.bytesWritten;
+        delivered += session.bytesDelivered;
+    }
+    std::cout << "sessions: " << completed << " of " << r.sessions.size() << " completed; "
+              << delivered << " bytes delivered of " << written << " written\n";
+    for (const auto& [name, verdict] : check.properties)
+    {
+        if (verdict != "not_checked")
+        {
+            std::cout << "check " << name << ": " << verdict << "\n";
+        }
+    }
+    std::cout << "results: " << out << "/summary.json, " << out << "/sessions.csv\n";
+    if (!check.pass)
+    {
+        constexpr size_t kShown = 10; // the rest are in summary.json
+        for (size_t i = 0; i < check.violations.size() && i < kShown; ++i)
+        {
+            std::cerr << "dyscosim: property violated: " << check.violations[i] << "\n";
+        }
+        if (check.violations.size() > kShown)
+        {
+            std::cerr << "dyscosim: ... and " << check.violations.size() - kShown
+                      << " more violations in " << out << "/summary.json\n";
+        }
+        return kExitViolation;
+    }
+    return kExitPass;
+}
+
+} // namespace
+
+int
+main(int argc, char** argv)
+{
+    CliCommand cmd;
+    try
+    {
+        cmd = ParseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    }
+    catch (const UsageError& e)
+    {
+        std::cerr << "dyscosim: " << e.what() << "\n" << UsageText();
+        return kExitBadInput;
+    }
+    switch (cmd.kind)
+    {
+    case CliCommand::Kind::kHelp:
+        std::cout << UsageText();
+        return kExitPass;
+    case CliCommand::Kind::kVersion:
+        std::cout << "dyscosim " << dysco::GitDescribe() << "\n";
+        return kExitPass;
+    case CliCommand::Kind::kNotImplemented:
+        std::cerr << "dyscosim " << cmd.subcommand << ": not implemented yet\n";
+        return kExitBadInput;
+    case CliCommand::Kind::kRun:
+        break;
+    }
+    try
+    {
+        return Run(cmd.run);
+    }
+    catch (const std::exception& e)
+    {
+        std::cerr << "dyscosim: internal error: " << e.what() << "\n";
+        return kExitInternal;
+    }
+}

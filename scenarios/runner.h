@@ -1,0 +1,31 @@
+// Builds and runs the ns-3 simulation of a validated scenario: nodes, point-to-point links
+// (seeded random loss), the Dysco stack on every node, addresses per AddressPlan, global
+// routing, middlebox functions, policies and byte-exact traffic. Returns what happened;
+// checking and writing summary files is the caller's job (see dyscosim_main.cc).
+#ifndef DYSCOSIM_RUNNER_H
+#define DYSCOSIM_RUNNER_H
+
+#include "run_result.h"
+#include "scenario.h"
+
+#include <string>
+
+namespace dyscosim
+{
+
+struct RunOptions
+{
+    std::string outDir;   ///< existing directory for pcap/ and trace.csv
+    bool quick = false;   ///< recorded in the result only (the scenario is already reduced)
+    bool pcap = false;    ///< every link device to outDir/pcap/<scenario>-<node>-<dev>.pcap
+    bool trace = false;   ///< agent protocol events to outDir/trace.csv
+    bool progress = true; ///< progress on stderr
+};
+
+/// Runs `s` (seeded with s.seed) to its stop time. Not re-entrant: ns-3 has global state;
+/// the simulator is destroyed before returning, so consecutive calls are fine.
+RunResult RunScenario(const Scenario& s, const RunOptions& options);
+
+} // namespace dyscosim
+
+#endif

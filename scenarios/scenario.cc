@@ -1,0 +1,81 @@
+#include "scenario.h"
+
+#include <algorithm>
+
+namespace dyscosim
+{
+
+const char*
+ToString(NodeRole role)
+{
+    switch (role)
+    {
+    case NodeRole::kHost:
+        return "host";
+    case NodeRole::kMiddlebox:
+        return "middlebox";
+    case NodeRole::kRouter:
+        return "router";
+    }
+    return "?";
+}
+
+const char*
+ToString(MiddleboxKind kind)
+{
+    switch (kind)
+    {
+    case MiddleboxKind::kNone:
+        return "none";
+    case MiddleboxKind::kMonitor:
+        return "monitor";
+    }
+    return "?";
+}
+
+std::optional<size_t>
+Scenario::FindNode(const std::string& nodeName) const
+{
+    for (size_t i = 0; i < nodes.size(); ++i)
+    {
+        if (nodes[i].name == nodeName)
+        {
+            return i;
+        }
+    }
+    return std::nullopt;
+}
+
+uint64_t
+Scenario::SessionCount() const
+{
+    uint64_t n = 0;
+    for (const auto& t : traffic)
+    {
+        n += t.sessions;
+    }
+    return n;
+}
+
+Scenario
+ApplyQuick(Scenario s)
+{
+    if (s.quick.durationS)
+    {
+        s.durationS = *s.quick.durationS;
+    }
+    for (auto& t : s.traffic)
+    {
+        if (s.quick.maxSessions)
+        {
+            t.sessions = std::min(t.sessions, *s.quick.maxSessions);
+        }
+        if (s.quick.maxBytes)
+        {
+            t.bytes = std::min(t.bytes, *s.quick.maxBytes);
+        }
+    }
+    return s;
+}
+
+} // namespace dyscosim

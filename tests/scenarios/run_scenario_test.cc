@@ -1,0 +1,197 @@
+// End to end through the `dyscosim` binary: the quickstart delivers every byte, a run is a
+// function of scenario and seed, and with loss the seed matters.
+#include "dyscosim_process.h"
+#include "scenario_fixture.h"
+
+#include <dirent.h>
+#include <gtest/gtest.h>
+
+namespace dyscosim::test
+{
+namespace
+{
+
+using nlohmann::json;
+
+json
+Summary(const std::string& dir)
+{
+    return json::parse(ReadFile(dir + "/summary.json"));
+}
+
+/// summary.json without what legitimately varies between equal runs.
+json
+Comparable(json summary)
+{
+    summary.erase("wall_time_s");
+    return summary;
+}
+
+std::vector<std::string>
+Lines(const std::string& text)
+{
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+    {
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+TEST(RunScenario, QuickstartDeliversEverySessionByteExact)
+{
+    std::string out = ScratchDir("qs");
+    ProcessResult r =
+        RunDyscosim({"run", SourceDir() + "/scenarios/quickstart.json", "--out", out});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.out.find("sessions: 20 of 20 completed"), std::string::npos) << r.out;
+    json s = Summary(out);
+    EXPECT_EQ(s["scenario"], "quickstart");
+    EXPECT_EQ(s["seed"], 1);
+    EXPECT_EQ(s["quick"], false);
+    EXPECT_TRUE(s["git_describe"].is_string());
+    EXPECT_EQ(s["sim_time_s"], 5.0);
+    EXPECT_EQ(s["sessions"]["total"], 20);
+    EXPECT_EQ(s["sessions"]["completed"], 20);
+    EXPECT_EQ(s["bytes"]["written"], 40000000);
+    EXPECT_EQ(s["bytes"]["delivered"], 40000000);
+    EXPECT_EQ(s["check"]["verdict"], "pass");
+    EXPECT_EQ(s["check"]["properties"]["no_data_loss"], "pass");
+    EXPECT_EQ(s["reconfigurations"]["attempted"], 0);
+    // Sessions closed long before the stop time: every agent released their state.
+    EXPECT_EQ(s["agent_state_left"]["total"], 0);
+    EXPECT_EQ(s["agent_counters"]["dropped"], 0);
+    // Both monitors saw every session, with the session's own header.
+    for (const char* mb : {"mb1", "mb2"})
+    {
+        EXPECT_EQ(s["middleboxes"][mb]["sessions"], 20) << mb;
+        EXPECT_GE(s["middleboxes"][mb]["payload_bytes"].get<uint64_t>(), 40000000u) << mb;
+    }
+    auto rows = Lines(ReadFile(out + "/sessions.csv"));
+    ASSERT_EQ(rows.size(), 21u);
+    EXPECT_EQ(rows[0], "stream_id,from,to,bytes_written,bytes_delivered,first_mismatch,"
+                       "completed,close_time_s");
+    for (size_t i = 1; i < rows.size(); ++i)
+    {
+        EXPECT_EQ(rows[i].rfind(std::to_string(i) + ",client,server,2000000,2000000,-1,1,", 0), 0u)
+            << rows[i];
+    }
+}
+
+TEST(RunScenario, SameScenarioAndSeedGiveTheSameSummary)
+{
+    std::string a = ScratchDir("a");
+    std::string b = ScratchDir("b");
+    std::string file = SourceDir() + "/scenarios/chain-4.json";
+    ASSERT_EQ(RunDyscosim({"run", file, "--quick", "--seed", "5", "--out", a}).exitCode, 0);
+    ASSERT_EQ(RunDyscosim({"run", file, "--quick", "--seed", "5", "--out", b}).exitCode, 0);
+    EXPECT_EQ(Comparable(Summary(a)), Comparable(Summary(b)));
+    EXPECT_EQ(ReadFile(a + "/sessions.csv"), ReadFile(b + "/sessions.csv"));
+    EXPECT_EQ(Summary(a)["seed"], 5);
+    EXPECT_EQ(Summary(a)["quick"], true);
+}
+
+TEST(RunScenario, DifferentSeedsWithLossDiffer)
+{
+    std::string dir = ScratchDir("loss");
+    json doc = ValidScenario();
+    doc["name"] = "lossy";
+    doc["links"][0]["loss"] = 0.01;
+    doc["traffic"][0]["bytes"] = 300000;
+    std::string file = dir + "/lossy.json";
+    std::ofstream(file) << doc.dump(2);
+    ProcessResult one = RunDyscosim({"run", file, "--seed", "1", "--out", dir + "/1"});
+    ProcessResult two = RunDyscosim({"run", file, "--seed", "2", "--out", dir + "/2"});
+    ASSERT_EQ(one.exitCode, 0) << one.err;
+    ASSERT_EQ(two.exitCode, 0) << two.err;
+    json s1 = Comparable(Summary(dir + "/1"));
+    json s2 = Comparable(Summary(dir + "/2"));
+    EXPECT_EQ(s1["sessions"]["completed"], 3);
+    EXPECT_EQ(s2["sessions"]["completed"], 3);
+    s1.erase("seed");
+    s2.erase("seed");
+    EXPECT_NE(s1, s2);
+    EXPECT_NE(ReadFile(dir + "/1/sessions.csv"), ReadFile(dir + "/2/sessions.csv"));
+}
+
+TEST(RunScenario, ShippedScenariosPassQuick)
+{
+    for (const char* name : {"quickstart", "chain-4", "no-chain"})
+    {
+        std::string out = ScratchDir(name);
+        ProcessResult r = RunDyscosim(
+            {"run", SourceDir() + "/scenarios/" + name + ".json", "--quick", "--out", out});
+        EXPECT_EQ(r.exitCode, 0) << name << "\n" << r.err;
+        json s = Summary(out);
+        EXPECT_EQ(s["sessions"]["completed"], s["sessions"]["total"]) << name;
+        EXPECT_EQ(s["check"]["verdict"], "pass") << name;
+    }
+}
+
+TEST(RunScenario, UnfinishedSessionIsAViolation)
+{
+    std::string dir = ScratchDir("slow");
+    json doc = ValidScenario();
+    doc["name"] = "slow";
+    doc["duration_s"] = 0.5;
+    doc["links"][2]["loss"] = 0;
+    doc["traffic"][0]["sessions"] = 1;
+    doc["traffic"][0]["bytes"] = 50000000; // 4 s at 100 Mbps
+    std::string file = dir + "/slow.json";
+    std::ofstream(file) << doc.dump(2);
+    ProcessResult r = RunDyscosim({"run", file, "--out", dir + "/out"});
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_NE(r.err.find("dyscosim: property violated: no_data_loss: session 1 (client -> "
+                         "server): not completed by the stop time 0.5 s: stream ends at offset "),
+              std::string::npos)
+        << r.err;
+    json s = Summary(dir + "/out");
+    EXPECT_EQ(s["check"]["verdict"], "fail");
+    EXPECT_EQ(s["check"]["properties"]["no_data_loss"], "fail");
+    EXPECT_EQ(s["sessions"]["completed"], 0);
+    EXPECT_EQ(s["check"]["violations"].size(), 1u);
+}
+
+// Middleboxes behind a router: the chain SYN transits r1, whose agent is not the addressee.
+// Disabled while the core drops such a SYN as bad_syn_payload (detail 100, "not for us")
+// instead of forwarding it; enable once transit Dysco SYNs pass untouched.
+TEST(RunScenario, OneArmMiddleboxesBehindARouter)
+{
+    std::string out = ScratchDir("one-arm");
+    ProcessResult r =
+        RunDyscosim({"run", SourceDir() + "/scenarios/one-arm.json", "--quick", "--out", out});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    json s = Summary(out);
+    EXPECT_EQ(s["sessions"]["completed"], s["sessions"]["total"]);
+    EXPECT_EQ(s["middleboxes"]["mb4"]["sessions"], s["sessions"]["total"]);
+}
+
+TEST(RunScenario, PcapAndTrace)
+{
+    std::string out = ScratchDir("pcap");
+    ProcessResult r = RunDyscosim({"run", SourceDir() + "/scenarios/quickstart.json", "--quick",
+                                   "--pcap", "--trace", "--out", out});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    size_t pcaps = 0;
+    if (DIR* d = opendir((out + "/pcap").c_str()))
+    {
+        while (dirent* e = readdir(d))
+        {
+            std::string n = e->d_name;
+            pcaps += n.size() > 5 && n.substr(n.size() - 5) == ".pcap" ? 1 : 0;
+        }
+        closedir(d);
+    }
+    EXPECT_EQ(pcaps, 6u); // three links, two devices each
+    EXPECT_GT(ReadFile(out + "/pcap/quickstart-client-1.pcap").size(), 24u);
+    auto trace = Lines(ReadFile(out + "/trace.csv"));
+    ASSERT_GT(trace.size(), 1u);
+    EXPECT_EQ(trace[0], "time_ns,node,event,session,subsession,detail");
+    auto nodes = Lines(ReadFile(out + "/nodes.csv"));
+    ASSERT_EQ(nodes.size(), 5u);
+    EXPECT_EQ(nodes[1], "client,host,none,10.0.0.1");
+}
+
+} // namespace
+} // namespace dyscosim::test
