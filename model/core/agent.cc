@@ -212,20 +212,41 @@ Agent::ProcessBurst(Direction dir, std::vector<uint8_t>* const* packets, size_t 
 {
     const MapDirection map = dir == Direction::kEgress ? MapDirection::kEgress
                                                        : MapDirection::kIngress;
-    for (size_t i = 0; i < n; ++i)
+    constexpr size_t kMaxBurst = 64;
+    FiveTuple keys[kMaxBurst];
+    bool tcp[kMaxBurst];
+    for (size_t base = 0; base < n; base += kMaxBurst)
     {
-        const std::vector<uint8_t>& p = *packets[i];
-        const size_t ihl = p.size() >= 20 ? size_t(p[0] & 0x0F) * 4 : 0;
-        if (ihl >= 20 && p.size() >= ihl + 4 && p[9] == kProtoTcp)
+        const size_t m = std::min(kMaxBurst, n - base);
+        // Stage 1: start loading every packet's map entry.
+        for (size_t i = 0; i < m; ++i)
         {
-            const uint8_t* tcp = p.data() + ihl;
-            m_sessions.Prefetch(map, FiveTuple{Load32(&p[12]), Load32(&p[16]), Load16(tcp),
-                                               Load16(tcp + 2), kProtoTcp});
+            const std::vector<uint8_t>& p = *packets[base + i];
+            const size_t ihl = p.size() >= 20 ? size_t(p[0] & 0x0F) * 4 : 0;
+            tcp[i] = ihl >= 20 && p.size() >= ihl + 4 && p[9] == kProtoTcp;
+            if (tcp[i])
+            {
+                const uint8_t* t = p.data() + ihl;
+                keys[i] = FiveTuple{Load32(&p[12]), Load32(&p[16]), Load16(t), Load16(t + 2),
+                                    kProtoTcp};
+                m_sessions.Prefetch(map, keys[i]);
+            }
         }
-    }
-    for (size_t i = 0; i < n; ++i)
-    {
-        verdicts[i] = Process(dir, *packets[i], nowNs);
+        // Stage 2: the entries have arrived; start loading the sessions' tracks.
+        for (size_t i = 0; i < m; ++i)
+        {
+            if (tcp[i])
+            {
+                if (const MapEntry* e = m_sessions.Lookup(map, keys[i]))
+                {
+                    __builtin_prefetch(&m_sessions.Track(e->session));
+                }
+            }
+        }
+        for (size_t i = 0; i < m; ++i)
+        {
+            verdicts[base + i] = Process(dir, *packets[base + i], nowNs);
+        }
     }
 }
 

@@ -15,7 +15,10 @@ class Seq
 {
 public:
     constexpr Seq() = default;
-    constexpr explicit Seq(uint32_t v) : m_value(v) {}
+    constexpr explicit Seq(uint32_t v)
+        : m_value(v)
+    {
+    }
 
     constexpr uint32_t Value() const { return m_value; }
 
