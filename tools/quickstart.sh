@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
-tools/build.sh
+tools/build.sh dyscosim
 ./build/dyscosim run scenarios/quickstart.json --out results/quickstart "$@"

@@ -4,6 +4,8 @@
 #include "checksum.h"
 #include "syn_payload.h"
 
+#include <algorithm>
+
 namespace dysco
 {
 
@@ -161,8 +163,10 @@ DecodeControl(const uint8_t* p, size_t len, ControlMessage* out)
 std::vector<uint8_t>
 BuildControlPacket(uint32_t src, uint32_t dst, const ControlMessage& m)
 {
-    std::vector<uint8_t> pkt(kIpHeader + kUdpHeader, 0);
-    EncodeControl(m, pkt);
+    std::vector<uint8_t> payload;
+    EncodeControl(m, payload);
+    std::vector<uint8_t> pkt(kIpHeader + kUdpHeader + payload.size(), 0);
+    std::copy(payload.begin(), payload.end(), pkt.begin() + kIpHeader + kUdpHeader);
     const size_t udpLen = pkt.size() - kIpHeader;
     uint8_t* ip = pkt.data();
     ip[0] = 0x45;
