@@ -25,7 +25,7 @@ using namespace dysco::verify;
 namespace
 {
 
-constexpr size_t kChunksPerSession = 150; // about 1,080 events per session (z3-notes.md)
+constexpr size_t kChunksPerSession = 150; // about 934 events per session
 
 std::string
 SelfDir()
@@ -70,8 +70,7 @@ RunCheck(const std::string& exe, const std::string& trace)
     struct rusage ru;
     std::memset(&ru, 0, sizeof(ru));
     wait4(pid, &status, 0, &ru);
-    r.wallSeconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     r.maxRssKb = ru.ru_maxrss;
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     posix_spawn_file_actions_destroy(&fa);
@@ -139,7 +138,7 @@ main(int argc, char** argv)
             SyntheticOptions o;
             o.seed = seed;
             o.chunks = kChunksPerSession;
-            o.sessions = std::max<size_t>(1, target / 1080);
+            o.sessions = std::max<size_t>(1, (target + 467) / 934); // ~934 events per session
             o.concurrent = 64;
             if (planted)
             {

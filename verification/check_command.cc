@@ -61,7 +61,8 @@ RunCheckCommand(int argc, char** argv)
     for (int i = 1; i < argc; ++i)
     {
         std::string_view a = argv[i];
-        auto value = [&](uint64_t* v) {
+        auto value = [&](uint64_t* v)
+        {
             if (i + 1 >= argc || !ParseU64(argv[i + 1], v))
             {
                 return false;
@@ -160,12 +161,13 @@ RunCheckCommand(int argc, char** argv)
         return 0;
     }
 
-    std::fprintf(stderr, "dyscosim check: read %zu events in %.3f s; checking (Z3 sample seed %llu)\n",
+    std::fprintf(stderr,
+                 "dyscosim check: read %zu events in %.3f s; checking (Z3 sample seed %llu)\n",
                  trace.events.size(), readSeconds, (unsigned long long)options.seed);
     CheckReport report = RunChecker(trace, options);
     if (json)
     {
-        std::cout << report.ToJson(trace).dump(2) << "\n";
+        std::cout << report.ToJson().dump(2) << "\n";
     }
     else
     {

@@ -53,7 +53,7 @@ StatusName(PropertyStatus s)
 }
 
 nlohmann::json
-CheckReport::ToJson(const Trace& trace) const
+CheckReport::ToJson() const
 {
     nlohmann::ordered_json j;
     j["verdict"] = pass ? "pass" : "fail";
@@ -86,7 +86,7 @@ CheckReport::ToJson(const Trace& trace) const
         nlohmann::ordered_json v;
         v["property"] = PropertyKey(rv.violation.property);
         v["session"] = rv.violation.session;
-        v["event"] = trace.EventId(rv.violation.event);
+        v["event"] = uint64_t(rv.violation.event) + 1; // event ids are 1-based record numbers
         v["line"] = rv.line;
         v["time_s"] = double(rv.timeNs) * 1e-9;
         v["text"] = rv.violation.text;
@@ -105,9 +105,8 @@ CheckReport::ToText(const Trace& trace) const
            std::to_string(sessions) + " sessions\n";
     out += "Z3 ran on " + std::to_string(z3Sessions) + " sessions (" +
            std::to_string(flaggedSessions) + " flagged by the scan, " +
-           (full ? std::string("all others: --full") :
-                   std::to_string(sampledSessions) + " sampled with seed " +
-                       std::to_string(seed)) +
+           (full ? std::string("all others: --full")
+                 : std::to_string(sampledSessions) + " sampled with seed " + std::to_string(seed)) +
            "); scan " + Seconds(scanSeconds) + " s, Z3 " + Seconds(z3Seconds) + " s\n";
     for (size_t i = 0; i < kPropertyCount; ++i)
     {
@@ -137,7 +136,10 @@ CheckReport::ToText(const Trace& trace) const
         out += "  " + rv.violation.text + "\n";
         for (uint32_t r : rv.violation.related)
         {
-            out += "  see " + EventRef(trace, r) + "\n";
+            if (r != rv.violation.event)
+            {
+                out += "  see " + EventRef(trace, r) + "\n";
+            }
         }
         if (rv.z3Confirmed)
         {
@@ -166,7 +168,7 @@ CheckReport::ToText(const Trace& trace) const
                     ? "names " + EventId(trace, d.z3.event) +
                           (d.z3.detail.empty() ? "" : " (" + d.z3.detail + ")")
                     : std::string(d.z3.status == Z3Result::Status::kHolds ? "proves it holds"
-                                                                           : "unknown")) +
+                                                                          : "unknown")) +
                "\n";
     }
     if (z3Unknown)

@@ -31,7 +31,7 @@ struct ReportedViolation
     Violation violation;
     uint32_t line = 0;
     uint64_t timeNs = 0;
-    bool z3Checked = false;  ///< Z3 ran on this session and property
+    bool z3Checked = false;   ///< Z3 ran on this session and property
     bool z3Confirmed = false; ///< Z3 named the same first event (only for the first one)
     std::string z3Detail;
 };
@@ -51,7 +51,7 @@ struct CheckReport
     bool pass = true;
     std::array<PropertyStatus, kPropertyCount> status{};
     std::array<size_t, kPropertyCount> violationCount{}; ///< all found, shown or not
-    std::vector<ReportedViolation> violations;            ///< capped per property
+    std::vector<ReportedViolation> violations;           ///< capped per property
     std::vector<Disagreement> disagreements;
 
     size_t events = 0;
@@ -67,7 +67,7 @@ struct CheckReport
     double z3Seconds = 0;
 
     /// {"verdict": "pass", "properties": {...}, plus counts and the violations}.
-    nlohmann::json ToJson(const Trace& trace) const;
+    nlohmann::json ToJson() const;
     /// The explanation printed by `dyscosim check`.
     std::string ToText(const Trace& trace) const;
 };

@@ -23,6 +23,7 @@ namespace
 {
 
 constexpr size_t kKeptViolationsPerProperty = 200;
+constexpr size_t kKeptViolationsPerSession = 32;
 
 const PropertyDef kProperties[kPropertyCount] = {
     {PropertyId::kNoDataLoss, &ScanNoDataLoss, &Z3NoDataLoss},
@@ -108,6 +109,7 @@ RunChecker(const Trace& trace, const CheckOptions& options)
         size_t property;
         ScanResult scan;
         uint32_t first;
+        size_t count;
     };
     std::vector<Flag> flags;
     std::vector<bool> flagged(index.Count(), false);
@@ -122,7 +124,16 @@ RunChecker(const Trace& trace, const CheckOptions& options)
             {
                 flagged[si] = true;
                 uint32_t first = r.FirstEvent();
-                flags.push_back(Flag{si, p, std::move(r), first});
+                // Keep the earliest few explanations; count them all.
+                size_t count = r.violations.size();
+                std::stable_sort(r.violations.begin(), r.violations.end(),
+                                 [](const Violation& a, const Violation& b)
+                                 { return a.event < b.event; });
+                if (r.violations.size() > kKeptViolationsPerSession)
+                {
+                    r.violations.resize(kKeptViolationsPerSession);
+                }
+                flags.push_back(Flag{si, p, std::move(r), first, count});
             }
         }
     }
@@ -178,7 +189,8 @@ RunChecker(const Trace& trace, const CheckOptions& options)
     ctx.reset();
     report.z3Seconds = Since(t1);
 
-    auto z3Of = [&](size_t si, size_t p) -> const Z3Result* {
+    auto z3Of = [&](size_t si, size_t p) -> const Z3Result*
+    {
         auto it = std::lower_bound(z3Sessions.begin(), z3Sessions.end(), si);
         if (it == z3Sessions.end() || *it != si)
         {
@@ -193,9 +205,7 @@ RunChecker(const Trace& trace, const CheckOptions& options)
     {
         const Z3Result* z = z3Of(f.session, f.property);
         const uint32_t first = f.first;
-        std::stable_sort(f.scan.violations.begin(), f.scan.violations.end(),
-                         [](const Violation& a, const Violation& b) { return a.event < b.event; });
-        report.violationCount[f.property] += f.scan.violations.size();
+        report.violationCount[f.property] += f.count;
         for (auto& v : f.scan.violations)
         {
             if (kept[f.property]++ >= kKeptViolationsPerProperty)
@@ -251,7 +261,10 @@ RunChecker(const Trace& trace, const CheckOptions& options)
             {
                 // The specification found what the scan missed: it is a violation.
                 ReportedViolation rv;
-                rv.violation = Violation{PropertyId(p), d.session, z.event, {},
+                rv.violation = Violation{PropertyId(p),
+                                         d.session,
+                                         z.event,
+                                         {},
                                          "Z3 finds this event violates the property (the scan "
                                          "missed it): " +
                                              z.detail};
@@ -265,9 +278,8 @@ RunChecker(const Trace& trace, const CheckOptions& options)
         }
     }
     std::stable_sort(report.violations.begin(), report.violations.end(),
-                     [](const ReportedViolation& a, const ReportedViolation& b) {
-                         return a.violation.property < b.violation.property;
-                     });
+                     [](const ReportedViolation& a, const ReportedViolation& b)
+                     { return a.violation.property < b.violation.property; });
 
     for (size_t p = 0; p < kPropertyCount; ++p)
     {
@@ -277,7 +289,8 @@ RunChecker(const Trace& trace, const CheckOptions& options)
         }
         else
         {
-            report.status[p] = applicable[p] ? PropertyStatus::kPass : PropertyStatus::kNotApplicable;
+            report.status[p] =
+                applicable[p] ? PropertyStatus::kPass : PropertyStatus::kNotApplicable;
         }
     }
     report.pass = report.disagreements.empty();

@@ -18,11 +18,11 @@ namespace verify
 
 struct CheckOptions
 {
-    bool full = false;          ///< Z3 on every session
-    uint64_t seed = 1;          ///< picks the sample of unflagged sessions
-    size_t sample = 16;         ///< unflagged sessions that also get Z3 (when not full)
+    bool full = false;            ///< Z3 on every session
+    uint64_t seed = 1;            ///< picks the sample of unflagged sessions
+    size_t sample = 16;           ///< unflagged sessions that also get Z3 (when not full)
     unsigned z3TimeoutMs = 60000; ///< per property and session
-    size_t batchSessions = 32;  ///< sessions per Z3 context (a fresh context per batch)
+    size_t batchSessions = 32;    ///< sessions per Z3 context (a fresh context per batch)
 };
 
 struct PropertyDef

@@ -42,10 +42,10 @@ bool PropertyFromKey(const std::string& key, PropertyId* p);
 struct Violation
 {
     PropertyId property = PropertyId::kNoDataLoss;
-    uint32_t session = 0;         ///< session id
-    uint32_t event = 0;           ///< offending event (index into Trace::events)
+    uint32_t session = 0;          ///< session id
+    uint32_t event = 0;            ///< offending event (index into Trace::events)
     std::vector<uint32_t> related; ///< other events the explanation mentions
-    std::string text;             ///< what is wrong, with the values that break it
+    std::string text;              ///< what is wrong, with the values that break it
 };
 
 struct ScanResult

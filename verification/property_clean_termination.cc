@@ -112,7 +112,8 @@ ScanCleanTermination(const Trace& trace, const SessionView& s)
 {
     ScanResult res;
     res.applicable = true;
-    auto add = [&](uint32_t event, std::string text, std::vector<uint32_t> related = {}) {
+    auto add = [&](uint32_t event, std::string text, std::vector<uint32_t> related = {})
+    {
         res.violations.push_back(Violation{PropertyId::kCleanTermination, s.sid, event,
                                            std::move(related), std::move(text)});
     };
@@ -150,11 +151,10 @@ ScanCleanTermination(const Trace& trace, const SessionView& s)
                 add(std::max(t.firstLeft, t.firstRight),
                     "the anchors of " + what + " disagree on where the old path ended: " +
                         trace.NodeName(r.left) + " oldRcvd=" + std::to_string(l.oldRcvd) +
-                        " oldSent=" + std::to_string(l.oldSent) + " delta=" +
-                        std::to_string(l.delta) + ", " + trace.NodeName(r.right) +
-                        " oldRcvd=" + std::to_string(rt.oldRcvd) +
-                        " oldSent=" + std::to_string(rt.oldSent) + " delta=" +
-                        std::to_string(rt.delta) +
+                        " oldSent=" + std::to_string(l.oldSent) +
+                        " delta=" + std::to_string(l.delta) + ", " + trace.NodeName(r.right) +
+                        " oldRcvd=" + std::to_string(rt.oldRcvd) + " oldSent=" +
+                        std::to_string(rt.oldSent) + " delta=" + std::to_string(rt.delta) +
                         " (expected left.oldRcvd = right.oldSent + left.delta and "
                         "right.oldRcvd = left.oldSent + right.delta): bytes cut off at the "
                         "switch",
@@ -243,8 +243,7 @@ ScanCleanTermination(const Trace& trace, const SessionView& s)
 }
 
 Z3Result
-Z3CleanTermination(z3::context& ctx, const Trace& trace, const SessionView& s,
-                   unsigned timeoutMs)
+Z3CleanTermination(z3::context& ctx, const Trace& trace, const SessionView& s, unsigned timeoutMs)
 {
     ViolationQuery q(ctx);
     auto idx = [&](uint32_t p) { return q.Int(int64_t(p)); };
@@ -308,9 +307,8 @@ Z3CleanTermination(z3::context& ctx, const Trace& trace, const SessionView& s,
         if (!closes.empty())
         {
             const Close& c = std::get<Close>(trace.events[closes.front()].payload);
-            q.Candidate(closes.front(),
-                        q.Bool(c.how != CloseHow::kFin) &&
-                            !q.Bool(s.info->flags & sessionflag::kResetExpected));
+            q.Candidate(closes.front(), q.Bool(c.how != CloseHow::kFin) &&
+                                            !q.Bool(s.info->flags & sessionflag::kResetExpected));
         }
     }
     // Agents: allocated / freed as per-node state sequences.
@@ -322,7 +320,8 @@ Z3CleanTermination(z3::context& ctx, const Trace& trace, const SessionView& s,
         uint32_t lastAlloc;
     };
     std::vector<Z3Life> lives;
-    auto life = [&](uint16_t node) -> Z3Life& {
+    auto life = [&](uint16_t node) -> Z3Life&
+    {
         for (auto& l : lives)
         {
             if (l.node == node)

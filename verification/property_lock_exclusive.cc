@@ -75,9 +75,8 @@ Summarize(const Trace& trace, const ReconfigInfo& r)
 std::string
 Describe(const Trace& trace, const ReconfigInfo& r)
 {
-    return "reconfiguration " + std::to_string(r.rid) + " (left anchor " +
-           trace.NodeName(r.left) + ", old path " +
-           PathText(trace, r.req->oldPath.data(), r.req->oldCount) + ")";
+    return "reconfiguration " + std::to_string(r.rid) + " (left anchor " + trace.NodeName(r.left) +
+           ", old path " + PathText(trace, r.req->oldPath.data(), r.req->oldCount) + ")";
 }
 
 } // namespace
@@ -86,7 +85,8 @@ ScanResult
 ScanLockExclusive(const Trace& trace, const SessionView& s)
 {
     ScanResult res;
-    auto add = [&](uint32_t event, std::string text, std::vector<uint32_t> related) {
+    auto add = [&](uint32_t event, std::string text, std::vector<uint32_t> related)
+    {
         res.violations.push_back(Violation{PropertyId::kLockExclusive, s.sid, event,
                                            std::move(related), std::move(text)});
     };
@@ -147,8 +147,8 @@ ScanLockExclusive(const Trace& trace, const SessionView& s)
     {
         for (size_t j = i + 1; j < cs.size(); ++j)
         {
-            if (!SegmentsOverlap(*cs[i].info->req, *cs[j].info->req, &sl, &sr) ||
-                !cs[i].Won() || !cs[j].Won() ||
+            if (!SegmentsOverlap(*cs[i].info->req, *cs[j].info->req, &sl, &sr) || !cs[i].Won() ||
+                !cs[j].Won() ||
                 !Intersect(cs[i].start, cs[i].decidedAt, cs[j].start, cs[j].decidedAt))
             {
                 continue;
@@ -172,10 +172,9 @@ ScanLockExclusive(const Trace& trace, const SessionView& s)
         bool lostToSomeone = false;
         for (size_t j = 0; j < cs.size() && !lostToSomeone; ++j)
         {
-            lostToSomeone = j != i &&
-                            SegmentsOverlap(*cs[i].info->req, *cs[j].info->req, &sl, &sr) &&
-                            cs[j].Won() &&
-                            Intersect(cs[j].start, cs[j].endAt, cs[i].start, cs[i].decidedAt);
+            lostToSomeone =
+                j != i && SegmentsOverlap(*cs[i].info->req, *cs[j].info->req, &sl, &sr) &&
+                cs[j].Won() && Intersect(cs[j].start, cs[j].endAt, cs[i].start, cs[i].decidedAt);
         }
         if (!lostToSomeone)
         {
@@ -213,7 +212,7 @@ Z3LockExclusive(z3::context& ctx, const Trace& trace, const SessionView& s, unsi
         q.Candidate(i, it->second != none && it->second != requestor);
         q.Witness(i, "holder", it->second);
         const z3::expr unlocked = q.Bool(l.state == LockState::kUnlocked);
-        it->second = z3::ite(unlocked, none, requestor);
+        it->second = q.Step(z3::ite(unlocked, none, requestor));
     }
 
     // Per request: decision time and kind, end time, as "first matching phase" ite chains.
@@ -241,8 +240,8 @@ Z3LockExclusive(z3::context& ctx, const Trace& trace, const SessionView& s, unsi
         }
         zr.push_back(Z3Req{q.Int(int64_t(trace.events[r.request].timeNs)), decidedAt, won, endAt});
     }
-    auto intersect = [](const z3::expr& a, const z3::expr& b, const z3::expr& c,
-                        const z3::expr& d) { return a <= d && c <= b; };
+    auto intersect = [](const z3::expr& a, const z3::expr& b, const z3::expr& c, const z3::expr& d)
+    { return a <= d && c <= b; };
     uint16_t sl = 0;
     uint16_t sr = 0;
     for (size_t j = 0; j < rs.size(); ++j)
@@ -273,11 +272,11 @@ Z3LockExclusive(z3::context& ctx, const Trace& trace, const SessionView& s, unsi
                     decIdx = z3::ite(q.Bool(IsDecision(trace.events[*it].GetPhase())),
                                      q.Int(int64_t(*it)), decIdx);
                 }
-                clash.push_back(zr[i].won && decIdx < q.Int(int64_t(p)) &&
-                                intersect(zr[i].start, zr[i].decidedAt, zr[j].start,
-                                          zr[j].decidedAt));
-                winner.push_back(zr[i].won && intersect(zr[i].start, zr[i].endAt, zr[j].start,
-                                                        zr[j].decidedAt));
+                clash.push_back(
+                    zr[i].won && decIdx < q.Int(int64_t(p)) &&
+                    intersect(zr[i].start, zr[i].decidedAt, zr[j].start, zr[j].decidedAt));
+                winner.push_back(zr[i].won &&
+                                 intersect(zr[i].start, zr[i].endAt, zr[j].start, zr[j].decidedAt));
             }
             if (ph == Phase::kLocked)
             {

@@ -81,7 +81,8 @@ Collect(const Trace& trace, const SessionView& s, Direction d)
     uint64_t roff = 0;
     uint64_t skipUntil = 0;
     size_t ei = 0;
-    auto emitEdit = [&](uint32_t idx) {
+    auto emitEdit = [&](uint32_t idx)
+    {
         const Edit& x = std::get<Edit>(trace.events[idx].payload);
         out.editDelta += int64_t(x.inserted) - int64_t(x.removed);
         out.hasEdits = true;
@@ -95,7 +96,8 @@ Collect(const Trace& trace, const SessionView& s, Direction d)
     for (uint32_t w : writes)
     {
         const auto& r = std::get<StreamRange>(trace.events[w].payload);
-        while (ei < edits.size() && std::get<Edit>(trace.events[edits[ei]].payload).offset <= r.offset)
+        while (ei < edits.size() &&
+               std::get<Edit>(trace.events[edits[ei]].payload).offset <= r.offset)
         {
             emitEdit(edits[ei++]);
         }
@@ -132,7 +134,8 @@ ScanDirection(const Trace& trace, const SessionView& s, Direction d, ScanResult&
     res.applicable = true;
     const std::string stream = std::string("the ") + DirectionWords(d) + " stream";
     const std::string& rname = trace.NodeName(s.Receiver(d));
-    auto add = [&](uint32_t event, std::string text, std::vector<uint32_t> related = {}) {
+    auto add = [&](uint32_t event, std::string text, std::vector<uint32_t> related = {})
+    {
         res.violations.push_back(
             Violation{PropertyId::kNoDataLoss, s.sid, event, std::move(related), std::move(text)});
     };
@@ -143,23 +146,28 @@ ScanDirection(const Trace& trace, const SessionView& s, Direction d, ScanResult&
         const auto& r = std::get<StreamRange>(trace.events[ri].payload);
         if (k >= dd.pieces.size())
         {
-            uint64_t total = dd.pieces.empty() ? 0 : dd.pieces.back().offset + dd.pieces.back().length;
+            uint64_t total =
+                dd.pieces.empty() ? 0 : dd.pieces.back().offset + dd.pieces.back().length;
             add(ri, rname + " read bytes " + Range(r.offset, r.length) + " of " + stream +
                         ", but the sender's stream (with declared edits) has only " +
                         std::to_string(total) + " bytes: data that was never written");
             continue;
         }
         const Piece& p = dd.pieces[k];
-        const Event& src = trace.events[p.source];
-        const std::string srcText =
-            (src.kind == EventKind::kWrite ? "written by " : "inserted by ") + EventRef(trace, p.source);
+        // Explanations are built only for offending reads (this runs on every read).
+        auto srcText = [&]()
+        {
+            return (trace.events[p.source].kind == EventKind::kWrite ? "written by "
+                                                                     : "inserted by ") +
+                   EventRef(trace, p.source);
+        };
         if (r.offset != p.offset)
         {
             add(ri,
                 rname + " read bytes " + Range(r.offset, r.length) + " of " + stream +
-                    " as its read #" + std::to_string(k + 1) + ", but the next bytes of the stream are " +
-                    Range(p.offset, p.length) + " (" + srcText + "): bytes " +
-                    (r.offset > p.offset ? "missing" : "delivered twice"),
+                    " as its read #" + std::to_string(k + 1) +
+                    ", but the next bytes of the stream are " + Range(p.offset, p.length) + " (" +
+                    srcText() + "): bytes " + (r.offset > p.offset ? "missing" : "delivered twice"),
                 {p.source});
             continue;
         }
@@ -173,8 +181,7 @@ ScanDirection(const Trace& trace, const SessionView& s, Direction d, ScanResult&
             add(ri,
                 rname + " read bytes " + Range(r.offset, r.length) + " of " + stream +
                     ", but the sender's range there is " + Range(p.offset, p.length) + " (" +
-                    srcText + ")" +
-                    (r.length < p.length ? ": bytes missing" : ": extra bytes") +
+                    srcText() + ")" + (r.length < p.length ? ": bytes missing" : ": extra bytes") +
                     " (reads are recorded per writer range)",
                 {p.source});
             continue;
@@ -183,8 +190,9 @@ ScanDirection(const Trace& trace, const SessionView& s, Direction d, ScanResult&
         {
             add(ri,
                 rname + " read bytes " + Range(r.offset, r.length) + " of " + stream +
-                    " with content hash " + HashText(r.hash) + ", but the sender's bytes there hash to " +
-                    HashText(p.hash) + " (" + srcText + "): content changed",
+                    " with content hash " + HashText(r.hash) +
+                    ", but the sender's bytes there hash to " + HashText(p.hash) + " (" +
+                    srcText() + "): content changed",
                 {p.source});
         }
     }
@@ -203,8 +211,8 @@ ScanDirection(const Trace& trace, const SessionView& s, Direction d, ScanResult&
     if (dd.complete && dd.editDelta != declared)
     {
         add(s.decl, "the edits of " + stream + " change its length by " +
-                        std::to_string(dd.editDelta) + " bytes, but the session declares a delta of " +
-                        std::to_string(declared));
+                        std::to_string(dd.editDelta) +
+                        " bytes, but the session declares a delta of " + std::to_string(declared));
     }
 }
 
@@ -220,7 +228,7 @@ EncodeDirection(ViolationQuery& q, const Trace& trace, const SessionView& s, Dir
     for (const Piece& p : dd.pieces)
     {
         pieceOff.push_back(off);
-        off = off + q.Int(int64_t(p.length));
+        off = q.Step(off + q.Int(int64_t(p.length)));
     }
     const z3::expr pieceCount = q.Int(int64_t(dd.pieces.size()));
     const z3::expr readCount = q.Int(int64_t(dd.reads.size()));

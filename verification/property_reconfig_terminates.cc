@@ -81,7 +81,8 @@ Unjustified(const Trace& trace, const ReconfigInfo& r, const std::vector<uint32_
                    ")";
         }
         return {};
-    case Phase::kAborted: {
+    case Phase::kAborted:
+    {
         if (failed == kNone)
         {
             return "it was aborted although its new path never failed: unless the new path "
@@ -116,8 +117,10 @@ Unjustified(const Trace& trace, const ReconfigInfo& r, const std::vector<uint32_
     case Phase::kLockFailed:
         if (locked != kNone)
         {
-            return std::string("it ended ") + PhaseName(ph) + " after it had already locked its "
-                   "segment (" + EventRef(trace, locked) + ")";
+            return std::string("it ended ") + PhaseName(ph) +
+                   " after it had already locked its "
+                   "segment (" +
+                   EventRef(trace, locked) + ")";
         }
         return {};
     default:
@@ -135,8 +138,11 @@ ScanReconfigTerminates(const Trace& trace, const SessionView& s)
     res.applicable = !rs.empty();
     for (const auto& r : rs)
     {
-        auto add = [&](uint32_t event, const std::string& text) {
-            res.violations.push_back(Violation{PropertyId::kReconfigTerminates, s.sid, event,
+        auto add = [&](uint32_t event, const std::string& text)
+        {
+            res.violations.push_back(Violation{PropertyId::kReconfigTerminates,
+                                               s.sid,
+                                               event,
                                                {r.request},
                                                "reconfiguration " + std::to_string(r.rid) +
                                                    " (left anchor " + trace.NodeName(r.left) +
@@ -180,8 +186,7 @@ ScanReconfigTerminates(const Trace& trace, const SessionView& s)
 }
 
 Z3Result
-Z3ReconfigTerminates(z3::context& ctx, const Trace& trace, const SessionView& s,
-                     unsigned timeoutMs)
+Z3ReconfigTerminates(z3::context& ctx, const Trace& trace, const SessionView& s, unsigned timeoutMs)
 {
     ViolationQuery q(ctx);
     for (const auto& r : CollectReconfigs(trace, s))
@@ -208,7 +213,8 @@ Z3ReconfigTerminates(z3::context& ctx, const Trace& trace, const SessionView& s,
         q.Candidate(r.request, q.Bool(!hasTerm));
 
         // "some record of kind k lies before T", and the cancel handshake.
-        auto before = [&](Phase ph) {
+        auto before = [&](Phase ph)
+        {
             std::vector<z3::expr> v;
             for (uint32_t p : phases)
             {
@@ -238,13 +244,12 @@ Z3ReconfigTerminates(z3::context& ctx, const Trace& trace, const SessionView& s,
             {
                 if (IsControl(trace, a, r.left, false, ControlMsg::kAckCancel))
                 {
-                    handshake.push_back(AnyOf(ctx, failedFirst) && idx(c) < idx(a) &&
-                                        idx(a) < T);
+                    handshake.push_back(AnyOf(ctx, failedFirst) && idx(c) < idx(a) && idx(a) < T);
                 }
             }
         }
-        const z3::expr doneOk = before(Phase::kLocked) && before(Phase::kNewPathUp) &&
-                                !before(Phase::kNewPathFailed);
+        const z3::expr doneOk =
+            before(Phase::kLocked) && before(Phase::kNewPathUp) && !before(Phase::kNewPathFailed);
         const z3::expr abortOk = before(Phase::kNewPathFailed) && AnyOf(ctx, handshake);
         const z3::expr notLocked = !before(Phase::kLocked);
         for (uint32_t p : phases)

@@ -82,9 +82,13 @@ CheckReceived(const Trace& trace, const Endpoint& ep, const Segment& g)
     const bool rst = g.flags & tcpflag::kRst;
     const std::string& me = trace.NodeName(ep.node);
     const std::string& peer = trace.NodeName(ep.peer);
-    const std::string sent = me + " has sent only up to offset " + std::to_string(ep.sndMax) +
-                             " (seq " + std::to_string(uint32_t(ep.ownIsn + 1 + ep.sndMax)) +
-                             "; its ISN is " + std::to_string(ep.ownIsn) + ")";
+    // Explanations are built only for offending segments (this runs on every segment).
+    auto sent = [&]()
+    {
+        return me + " has sent only up to offset " + std::to_string(ep.sndMax) + " (seq " +
+               std::to_string(uint32_t(ep.ownIsn + 1 + ep.sndMax)) + "; its ISN is " +
+               std::to_string(ep.ownIsn) + ")";
+    };
     if (syn)
     {
         if (ep.peerKnown && g.seq != ep.peerIsn)
@@ -97,8 +101,8 @@ CheckReceived(const Trace& trace, const Endpoint& ep, const Segment& g)
     {
         if (!rst)
         {
-            return "a segment with seq " + std::to_string(g.seq) + " before " + me +
-                   " saw " + peer + "'s SYN (no sequence space to belong to)";
+            return "a segment with seq " + std::to_string(g.seq) + " before " + me + " saw " +
+                   peer + "'s SYN (no sequence space to belong to)";
         }
     }
     else
@@ -132,7 +136,7 @@ CheckReceived(const Trace& trace, const Endpoint& ep, const Segment& g)
         if (a < 0 || a > ep.sndMax)
         {
             return "ack " + std::to_string(g.ack) + " acknowledges offset " + std::to_string(a) +
-                   ", but " + sent;
+                   ", but " + sent();
         }
     }
     for (size_t b = 0; b < g.sackCount; ++b)
@@ -148,15 +152,14 @@ CheckReceived(const Trace& trace, const Endpoint& ep, const Segment& g)
         {
             return "SACK block [" + std::to_string(sb.left) + ", " + std::to_string(sb.right) +
                    ") = offsets [" + std::to_string(l) + ", " + std::to_string(r) +
-                   ") is not a non-empty range of what " + me + " sent: " + sent;
+                   ") is not a non-empty range of what " + me + " sent: " + sent();
         }
     }
     if (g.hasTimestamp && ack)
     {
         if (!ep.tsKnown)
         {
-            return "TSecr " + std::to_string(g.tsEcr) + " but " + me +
-                   " never sent a timestamp";
+            return "TSecr " + std::to_string(g.tsEcr) + " but " + me + " never sent a timestamp";
         }
         uint32_t off = g.tsEcr - ep.tsFirst;
         if (off > ep.tsMaxOff)
@@ -194,9 +197,8 @@ struct Z3Endpoint
 Z3Endpoint
 InitialZ3(ViolationQuery& q, uint16_t node, uint16_t peer)
 {
-    return Z3Endpoint{node,          peer,          q.Bool(false), q.Bv32(0),
-                      q.Bv64(0),     q.Bool(false), q.Bv32(0),     q.Bv64(0),
-                      q.Bool(false), q.Bool(false), q.Bv32(0),     q.Bv32(0)};
+    return Z3Endpoint{node,      peer,      q.Bool(false), q.Bv32(0),     q.Bv64(0), q.Bool(false),
+                      q.Bv32(0), q.Bv64(0), q.Bool(false), q.Bool(false), q.Bv32(0), q.Bv32(0)};
 }
 
 void
@@ -206,21 +208,20 @@ Z3Sent(ViolationQuery& q, Z3Endpoint& ep, const Segment& g)
     const bool syn = g.flags & tcpflag::kSyn;
     const bool fin = g.flags & tcpflag::kFin;
     const z3::expr isSyn = q.Bool(syn);
-    z3::expr known = ep.ownKnown || isSyn;
-    z3::expr isn = z3::ite(!ep.ownKnown && isSyn, seq, ep.ownIsn);
+    z3::expr known = q.Step(ep.ownKnown || isSyn);
+    z3::expr isn = q.Step(z3::ite(!ep.ownKnown && isSyn, seq, ep.ownIsn));
     z3::expr end = SeqOffset(seq, isn + q.Bv32(1)) +
                    q.Bv64(uint64_t(g.length) + (syn ? 1 : 0) + (fin ? 1 : 0));
-    ep.sndMax = z3::ite(known && z3::sgt(end, ep.sndMax), end, ep.sndMax);
+    ep.sndMax = q.Step(z3::ite(known && z3::sgt(end, ep.sndMax), end, ep.sndMax));
     ep.ownKnown = known;
     ep.ownIsn = isn;
     if (g.hasTimestamp)
     {
         const z3::expr tsVal = q.Bv32(g.tsVal);
-        z3::expr first =
-            z3::ite(ep.tsKnown, ep.tsFirst, tsVal);
+        z3::expr first = q.Step(z3::ite(ep.tsKnown, ep.tsFirst, tsVal));
         z3::expr off = tsVal - first;
-        ep.tsMaxOff = z3::ite(z3::sge(off, q.Bv32(0)) && z3::ugt(off, ep.tsMaxOff), off,
-                                       ep.tsMaxOff);
+        ep.tsMaxOff =
+            q.Step(z3::ite(z3::sge(off, q.Bv32(0)) && z3::ugt(off, ep.tsMaxOff), off, ep.tsMaxOff));
         ep.tsFirst = first;
         ep.tsKnown = q.Bool(true);
     }
@@ -243,8 +244,7 @@ Z3Violates(ViolationQuery& q, const Z3Endpoint& ep, const Segment& g)
     const z3::expr finSlot = q.Bv64((g.flags & tcpflag::kFin) ? 1 : 0);
     const z3::expr seqWrong =
         !syn && ((!ep.peerKnown && !rst) ||
-                 (ep.peerKnown &&
-                  (z3::slt(o, zero64) || z3::sgt(o + len + finSlot, ep.avail))));
+                 (ep.peerKnown && (z3::slt(o, zero64) || z3::sgt(o + len + finSlot, ep.avail))));
     const z3::expr a = SeqOffset(ack, ep.ownIsn + one);
     const z3::expr ackWrong =
         hasAck && (!ep.ownKnown || z3::slt(a, zero64) || z3::sgt(a, ep.sndMax));
@@ -256,9 +256,8 @@ Z3Violates(ViolationQuery& q, const Z3Endpoint& ep, const Segment& g)
         sackWrong.push_back(!ep.ownKnown || z3::slt(l, zero64) || z3::sle(r, l) ||
                             z3::sgt(r, ep.sndMax));
     }
-    const z3::expr tsWrong =
-        q.Bool(g.hasTimestamp) && hasAck &&
-        (!ep.tsKnown || z3::ugt(q.Bv32(g.tsEcr) - ep.tsFirst, ep.tsMaxOff));
+    const z3::expr tsWrong = q.Bool(g.hasTimestamp) && hasAck &&
+                             (!ep.tsKnown || z3::ugt(q.Bv32(g.tsEcr) - ep.tsFirst, ep.tsMaxOff));
     return synWrong || seqWrong || ackWrong || AnyOf(q.Ctx(), sackWrong) || tsWrong;
 }
 
@@ -270,7 +269,7 @@ Z3Received(ViolationQuery& q, Z3Endpoint& ep, const Segment& g)
         return; // the update below is the identity for non-SYN segments
     }
     const z3::expr seq = q.Bv32(g.seq);
-    ep.peerIsn = z3::ite(ep.peerKnown, ep.peerIsn, seq);
+    ep.peerIsn = q.Step(z3::ite(ep.peerKnown, ep.peerIsn, seq));
     ep.peerKnown = q.Bool(true);
 }
 
@@ -290,19 +289,22 @@ ScanSeqSpace(const Trace& trace, const SessionView& s)
         const Event& e = trace.events[i];
         switch (e.kind)
         {
-        case EventKind::kWrite: {
+        case EventKind::kWrite:
+        {
             // Bytes written by one endpoint become available to the other.
             int role = e.node == s.client ? 1 : 0;
             ep[role].avail += std::get<StreamRange>(e.payload).length;
             break;
         }
-        case EventKind::kEdit: {
+        case EventKind::kEdit:
+        {
             const Edit& x = std::get<Edit>(e.payload);
             int role = Inbound(0) == x.dir ? 0 : 1;
             ep[role].avail += int64_t(x.inserted) - int64_t(x.removed);
             break;
         }
-        case EventKind::kSegmentSent: {
+        case EventKind::kSegmentSent:
+        {
             res.applicable = true;
             const Segment& g = std::get<Segment>(e.payload);
             OnSent(ep[e.node == s.client ? 0 : 1], g);
@@ -315,16 +317,19 @@ ScanSeqSpace(const Trace& trace, const SessionView& s)
             }
             break;
         }
-        case EventKind::kSegmentReceived: {
+        case EventKind::kSegmentReceived:
+        {
             res.applicable = true;
             Endpoint& me = ep[e.node == s.client ? 0 : 1];
             const Segment& g = std::get<Segment>(e.payload);
             std::string why = CheckReceived(trace, me, g);
             if (!why.empty())
             {
-                res.violations.push_back(Violation{PropertyId::kSeqAckCorrect, s.sid, i, {},
-                                                   trace.NodeName(me.node) + " received " +
-                                                       why});
+                res.violations.push_back(Violation{PropertyId::kSeqAckCorrect,
+                                                   s.sid,
+                                                   i,
+                                                   {},
+                                                   trace.NodeName(me.node) + " received " + why});
             }
             OnReceived(me, g);
             break;
@@ -346,30 +351,34 @@ Z3SeqSpace(z3::context& ctx, const Trace& trace, const SessionView& s, unsigned 
         const Event& e = trace.events[i];
         switch (e.kind)
         {
-        case EventKind::kWrite: {
+        case EventKind::kWrite:
+        {
             Z3Endpoint& to = ep[e.node == s.client ? 1 : 0];
-            to.avail = to.avail + q.Bv64(std::get<StreamRange>(e.payload).length);
+            to.avail = q.Step(to.avail + q.Bv64(std::get<StreamRange>(e.payload).length));
             break;
         }
-        case EventKind::kEdit: {
+        case EventKind::kEdit:
+        {
             const Edit& x = std::get<Edit>(e.payload);
             Z3Endpoint& to = ep[Inbound(0) == x.dir ? 0 : 1];
-            to.avail = to.avail + q.Bv64s(int64_t(x.inserted)) -
-                                    q.Bv64s(int64_t(x.removed));
+            to.avail =
+                q.Step(to.avail + q.Bv64s(int64_t(x.inserted)) - q.Bv64s(int64_t(x.removed)));
             break;
         }
-        case EventKind::kSegmentSent: {
+        case EventKind::kSegmentSent:
+        {
             const Segment& g = std::get<Segment>(e.payload);
             Z3Sent(q, ep[e.node == s.client ? 0 : 1], g);
             if (g.flags & tcpflag::kFin)
             {
                 Z3Endpoint& other = ep[e.node == s.client ? 1 : 0];
-                other.avail = other.avail + z3::ite(other.peerFin, q.Bv64(0), q.Bv64(1));
+                other.avail = q.Step(other.avail + z3::ite(other.peerFin, q.Bv64(0), q.Bv64(1)));
                 other.peerFin = q.Bool(true);
             }
             break;
         }
-        case EventKind::kSegmentReceived: {
+        case EventKind::kSegmentReceived:
+        {
             Z3Endpoint& me = ep[e.node == s.client ? 0 : 1];
             const Segment& g = std::get<Segment>(e.payload);
             q.Candidate(i, Z3Violates(q, me, g));

@@ -32,8 +32,7 @@ namespace verify
 {
 
 ScanResult ScanSeqSpace(const Trace& trace, const SessionView& s);
-Z3Result Z3SeqSpace(z3::context& ctx, const Trace& trace, const SessionView& s,
-                    unsigned timeoutMs);
+Z3Result Z3SeqSpace(z3::context& ctx, const Trace& trace, const SessionView& s, unsigned timeoutMs);
 
 } // namespace verify
 } // namespace dysco

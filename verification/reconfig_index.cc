@@ -53,8 +53,7 @@ IsTerminal(Phase p)
 }
 
 bool
-SegmentsOverlap(const ReconfigRequest& a, const ReconfigRequest& b, uint16_t* left,
-                uint16_t* right)
+SegmentsOverlap(const ReconfigRequest& a, const ReconfigRequest& b, uint16_t* left, uint16_t* right)
 {
     for (size_t i = 0; i + 1 < a.oldCount; ++i)
     {

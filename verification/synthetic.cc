@@ -283,7 +283,8 @@ SessionGen::Teardown()
     const uint16_t s = Node(1);
     // Anchor `role` sends direction role and receives direction 1 - role; its delta is the
     // shift its incoming direction accumulated on the old path.
-    auto td = [&](int role) {
+    auto td = [&](int role)
+    {
         verify::Teardown t;
         t.rid = kMainRid;
         t.oldSent = m_isn[role] + 1 + uint32_t(m_switchSent[role]);
@@ -325,9 +326,9 @@ SessionGen::Build()
     if (reconfig)
     {
         double u = Uniform();
-        m_shape = u < m_opt.abortFraction ? Shape::kAbort
+        m_shape = u < m_opt.abortFraction                              ? Shape::kAbort
                   : u < m_opt.abortFraction + m_opt.contentionFraction ? Shape::kContention
-                                                                        : Shape::kReconfig;
+                                                                       : Shape::kReconfig;
     }
     const size_t chunks = std::max<size_t>(m_opt.chunks, 4);
     long editAt = Uniform() < m_opt.editFraction ? long(m_rng() % (chunks / 2)) : -1;
@@ -356,8 +357,7 @@ SessionGen::Build()
         {
             Reconfigure();
         }
-        if ((m_shape == Shape::kReconfig || m_shape == Shape::kContention) &&
-            k == (3 * chunks) / 4)
+        if ((m_shape == Shape::kReconfig || m_shape == Shape::kContention) && k == (3 * chunks) / 4)
         {
             Teardown();
         }
@@ -378,7 +378,8 @@ bool
 Mutate(std::vector<Event>& ev, Mutation m, const SessionGen& g, std::mt19937_64& rng)
 {
     std::vector<size_t> at;
-    auto pick = [&](auto pred) {
+    auto pick = [&](auto pred)
+    {
         at.clear();
         for (size_t i = 0; i < ev.size(); ++i)
         {
@@ -389,10 +390,10 @@ Mutate(std::vector<Event>& ev, Mutation m, const SessionGen& g, std::mt19937_64&
         }
         return at.empty() ? SIZE_MAX : at[rng() % at.size()];
     };
-    auto phaseIs = [](const Event& e, Phase p) {
-        return e.kind == EventKind::kPhase && e.GetPhase() == p;
-    };
-    auto ackedRx = [](const Event& e) {
+    auto phaseIs = [](const Event& e, Phase p)
+    { return e.kind == EventKind::kPhase && e.GetPhase() == p; };
+    auto ackedRx = [](const Event& e)
+    {
         if (!IsSeg(e, EventKind::kSegmentReceived))
         {
             return false;
@@ -441,21 +442,25 @@ Mutate(std::vector<Event>& ev, Mutation m, const SessionGen& g, std::mt19937_64&
         }
         break;
     case Mutation::kSeqForeign:
-        i = pick([](const Event& e) {
-            return e.kind == EventKind::kSegmentReceived &&
-                   std::get<Segment>(e.payload).length > 0;
-        });
+        i = pick(
+            [](const Event& e) {
+                return e.kind == EventKind::kSegmentReceived &&
+                       std::get<Segment>(e.payload).length > 0;
+            });
         if (i != SIZE_MAX)
         {
             std::get<Segment>(ev[i].payload).seq += 0x12345678;
         }
         break;
-    case Mutation::kDoubleLock: {
+    case Mutation::kDoubleLock:
+    {
         uint16_t mb = g.OldMiddlebox();
-        i = pick([&](const Event& e) {
-            return e.kind == EventKind::kLock && e.node == mb &&
-                   std::get<LockChange>(e.payload).state == LockState::kLockPending;
-        });
+        i = pick(
+            [&](const Event& e)
+            {
+                return e.kind == EventKind::kLock && e.node == mb &&
+                       std::get<LockChange>(e.payload).state == LockState::kLockPending;
+            });
         if (i != SIZE_MAX)
         {
             Event dup = ev[i];
@@ -471,30 +476,35 @@ Mutate(std::vector<Event>& ev, Mutation m, const SessionGen& g, std::mt19937_64&
             std::get<PhaseChange>(ev[i].payload).phase = Phase::kLocked;
         }
         break;
-    case Mutation::kNeverEnds: {
+    case Mutation::kNeverEnds:
+    {
         uint16_t c = g.Client();
-        i = pick([&](const Event& e) {
-            return e.node == c && (phaseIs(e, Phase::kDone) || phaseIs(e, Phase::kAborted));
-        });
+        i = pick(
+            [&](const Event& e)
+            { return e.node == c && (phaseIs(e, Phase::kDone) || phaseIs(e, Phase::kAborted)); });
         if (i != SIZE_MAX)
         {
             ev.erase(ev.begin() + long(i));
         }
         break;
     }
-    case Mutation::kAbortNoCancel: {
+    case Mutation::kAbortNoCancel:
+    {
         uint16_t c = g.Client();
-        i = pick([&](const Event& e) {
-            return e.kind == EventKind::kControl && e.node == c &&
-                   std::get<Control>(e.payload).msg == ControlMsg::kAckCancel;
-        });
+        i = pick(
+            [&](const Event& e)
+            {
+                return e.kind == EventKind::kControl && e.node == c &&
+                       std::get<Control>(e.payload).msg == ControlMsg::kAckCancel;
+            });
         if (i != SIZE_MAX)
         {
             ev.erase(ev.begin() + long(i));
         }
         break;
     }
-    case Mutation::kTeardownEarly: {
+    case Mutation::kTeardownEarly:
+    {
         uint16_t c = g.Client();
         i = pick([&](const Event& e) { return e.node == c && phaseIs(e, Phase::kTeardown); });
         if (i != SIZE_MAX)
@@ -503,7 +513,8 @@ Mutate(std::vector<Event>& ev, Mutation m, const SessionGen& g, std::mt19937_64&
         }
         break;
     }
-    case Mutation::kCutoffMismatch: {
+    case Mutation::kCutoffMismatch:
+    {
         uint16_t s = g.Server();
         i = pick([&](const Event& e) { return e.node == s && phaseIs(e, Phase::kTeardown); });
         if (i != SIZE_MAX)
@@ -515,7 +526,8 @@ Mutate(std::vector<Event>& ev, Mutation m, const SessionGen& g, std::mt19937_64&
         }
         break;
     }
-    case Mutation::kNoFree: {
+    case Mutation::kNoFree:
+    {
         uint16_t s = g.Server();
         i = pick([&](const Event& e) { return e.kind == EventKind::kFree && e.node == s; });
         if (i != SIZE_MAX)
@@ -524,21 +536,25 @@ Mutate(std::vector<Event>& ev, Mutation m, const SessionGen& g, std::mt19937_64&
         }
         break;
     }
-    case Mutation::kUseAfterFree: {
+    case Mutation::kUseAfterFree:
+    {
         uint16_t mb = g.OldMiddlebox();
-        i = pick([&](const Event& e) {
-            return e.kind == EventKind::kFree && e.node == mb && g.GetShape() != Shape::kPlain &&
-                   g.GetShape() != Shape::kAbort;
-        });
+        i = pick(
+            [&](const Event& e)
+            {
+                return e.kind == EventKind::kFree && e.node == mb &&
+                       g.GetShape() != Shape::kPlain && g.GetShape() != Shape::kAbort;
+            });
         if (i != SIZE_MAX)
         {
-            Event late = MakeLock(ev[i].timeNs, ev[i].session, mb, g.Server(),
-                                  LockState::kUnlocked, g.Client(), kMainRid);
+            Event late = MakeLock(ev[i].timeNs, ev[i].session, mb, g.Server(), LockState::kUnlocked,
+                                  g.Client(), kMainRid);
             ev.insert(ev.begin() + long(i) + 1, late);
         }
         break;
     }
-    case Mutation::kNoClose: {
+    case Mutation::kNoClose:
+    {
         uint16_t s = g.Server();
         i = pick([&](const Event& e) { return e.kind == EventKind::kClose && e.node == s; });
         if (i != SIZE_MAX)
@@ -583,9 +599,9 @@ const char*
 MutationName(Mutation m)
 {
     static const char* kNames[kMutationCount] = {
-        "corrupt_read", "drop_read",      "ack_beyond",      "sack_outside", "tsecr_bogus",
-        "seq_foreign",  "double_lock",    "both_win",        "never_ends",   "abort_no_cancel",
-        "teardown_early", "cutoff_mismatch", "no_free",       "use_after_free", "no_close"};
+        "corrupt_read",   "drop_read",       "ack_beyond", "sack_outside",   "tsecr_bogus",
+        "seq_foreign",    "double_lock",     "both_win",   "never_ends",     "abort_no_cancel",
+        "teardown_early", "cutoff_mismatch", "no_free",    "use_after_free", "no_close"};
     return kNames[size_t(m)];
 }
 

@@ -52,8 +52,8 @@ struct SyntheticOptions
 {
     uint64_t seed = 1;
     size_t sessions = 8;
-    size_t chunks = 24;       ///< application writes per session (about 7 events each)
-    size_t concurrent = 16;   ///< sessions that overlap in time
+    size_t chunks = 24;     ///< application writes per session (about 7 events each)
+    size_t concurrent = 16; ///< sessions that overlap in time
     double reconfigFraction = 0.5;
     double contentionFraction = 0.3; ///< of reconfigured sessions: a rival request is denied
     double abortFraction = 0.2;      ///< of reconfigured sessions: the new path fails

@@ -228,8 +228,8 @@ Ipv4Text(uint32_t ip)
 std::string
 FiveTupleText(const FiveTuple& t)
 {
-    std::string s = Ipv4Text(t.srcIp) + ":" + std::to_string(t.srcPort) + ">" +
-                    Ipv4Text(t.dstIp) + ":" + std::to_string(t.dstPort);
+    std::string s = Ipv4Text(t.srcIp) + ":" + std::to_string(t.srcPort) + ">" + Ipv4Text(t.dstIp) +
+                    ":" + std::to_string(t.dstPort);
     return s;
 }
 

@@ -114,9 +114,9 @@ constexpr uint8_t kResetExpected = 1;
 
 struct SessionDecl
 {
-    FiveTuple tuple;        ///< the session's own five-tuple, client to server
-    uint16_t server = 0;    ///< server endpoint node (the client is Event::node)
-    uint8_t flags = 0;      ///< sessionflag bits
+    FiveTuple tuple;           ///< the session's own five-tuple, client to server
+    uint16_t server = 0;       ///< server endpoint node (the client is Event::node)
+    uint8_t flags = 0;         ///< sessionflag bits
     int64_t delta[2] = {0, 0}; ///< declared net stream-length change per Direction
 };
 
@@ -249,15 +249,15 @@ struct Trace
 
 // Names used in the text form and in explanations.
 const char* KindName(EventKind k);
-const char* DirectionName(Direction d); ///< "c2s" / "s2c"
+const char* DirectionName(Direction d);  ///< "c2s" / "s2c"
 const char* DirectionWords(Direction d); ///< "client->server" / "server->client"
 const char* LockStateName(LockState s);
 const char* PhaseName(Phase p);
 const char* ControlMsgName(ControlMsg m);
 const char* CloseHowName(CloseHow h);
-std::string TcpFlagsText(uint8_t flags); ///< "SA", "A", "FA"; "-" for none
+std::string TcpFlagsText(uint8_t flags);       ///< "SA", "A", "FA"; "-" for none
 std::string FiveTupleText(const FiveTuple& t); ///< "10.0.0.1:49152>10.0.1.1:80"
-std::string TimeText(uint64_t ns);              ///< "1.250000000"
+std::string TimeText(uint64_t ns);             ///< "1.250000000"
 
 // Convenience constructors for bindings and tests.
 Event MakeSession(uint64_t t, uint32_t sid, uint16_t client, uint16_t server,
@@ -275,8 +275,8 @@ Event MakePhase(uint64_t t, uint32_t sid, uint16_t node, uint32_t rid, Phase pha
 Event MakeRequest(uint64_t t, uint32_t sid, uint16_t node, uint32_t rid,
                   const std::vector<uint16_t>& oldPath, const std::vector<uint16_t>& newPath);
 Event MakeTeardown(uint64_t t, uint32_t sid, uint16_t node, const Teardown& td);
-Event MakeControl(uint64_t t, uint32_t sid, uint16_t node, bool sent, ControlMsg msg,
-                  uint16_t peer, uint32_t rid);
+Event MakeControl(uint64_t t, uint32_t sid, uint16_t node, bool sent, ControlMsg msg, uint16_t peer,
+                  uint32_t rid);
 Event MakeSimple(EventKind allocOrFree, uint64_t t, uint32_t sid, uint16_t node);
 Event MakeClose(uint64_t t, uint32_t sid, uint16_t node, CloseHow how);
 Event MakeEdit(uint64_t t, uint32_t sid, uint16_t node, const Edit& edit);

@@ -18,27 +18,31 @@ Fields(const Trace& trace, const Event& e)
     auto n = [&](uint16_t node) { return trace.NodeName(node); };
     switch (e.kind)
     {
-    case EventKind::kSession: {
+    case EventKind::kSession:
+    {
         const auto& d = std::get<SessionDecl>(e.payload);
-        return "client=" + n(e.node) + " server=" + n(d.server) + " tuple=" +
-               FiveTupleText(d.tuple) + " delta_c2s=" + std::to_string(d.delta[0]) +
+        return "client=" + n(e.node) + " server=" + n(d.server) +
+               " tuple=" + FiveTupleText(d.tuple) + " delta_c2s=" + std::to_string(d.delta[0]) +
                " delta_s2c=" + std::to_string(d.delta[1]) +
                ((d.flags & sessionflag::kResetExpected) ? " reset_expected" : "");
     }
     case EventKind::kWrite:
-    case EventKind::kRead: {
+    case EventKind::kRead:
+    {
         const auto& r = std::get<StreamRange>(e.payload);
         return "bytes=[" + std::to_string(r.offset) + "," + std::to_string(r.offset + r.length) +
                ") len=" + std::to_string(r.length) + " hash=" + HashText(r.hash);
     }
-    case EventKind::kEdit: {
+    case EventKind::kEdit:
+    {
         const auto& x = std::get<Edit>(e.payload);
         return std::string("dir=") + DirectionName(x.dir) + " at=" + std::to_string(x.offset) +
-               " removed=" + std::to_string(x.removed) + " inserted=" +
-               std::to_string(x.inserted) + " hash=" + HashText(x.hash);
+               " removed=" + std::to_string(x.removed) + " inserted=" + std::to_string(x.inserted) +
+               " hash=" + HashText(x.hash);
     }
     case EventKind::kSegmentSent:
-    case EventKind::kSegmentReceived: {
+    case EventKind::kSegmentReceived:
+    {
         const auto& g = std::get<Segment>(e.payload);
         std::string s = "flags=" + TcpFlagsText(g.flags) + " seq=" + std::to_string(g.seq) +
                         " ack=" + std::to_string(g.ack) + " len=" + std::to_string(g.length) +
@@ -54,13 +58,14 @@ Fields(const Trace& trace, const Event& e)
         }
         return s;
     }
-    case EventKind::kLock: {
+    case EventKind::kLock:
+    {
         const auto& l = std::get<LockChange>(e.payload);
-        return "subsession=" + n(e.node) + ">" + n(l.right) + " state=" +
-               LockStateName(l.state) + " requestor=" + n(l.requestor) +
-               " rid=" + std::to_string(l.rid);
+        return "subsession=" + n(e.node) + ">" + n(l.right) + " state=" + LockStateName(l.state) +
+               " requestor=" + n(l.requestor) + " rid=" + std::to_string(l.rid);
     }
-    case EventKind::kPhase: {
+    case EventKind::kPhase:
+    {
         std::string s = "rid=" + std::to_string(e.Rid()) + " phase=" + PhaseName(e.GetPhase());
         if (auto* r = std::get_if<ReconfigRequest>(&e.payload))
         {
@@ -86,7 +91,8 @@ Fields(const Trace& trace, const Event& e)
         }
         return s;
     }
-    case EventKind::kControl: {
+    case EventKind::kControl:
+    {
         const auto& c = std::get<Control>(e.payload);
         return std::string(c.sent ? "sent " : "received ") + ControlMsgName(c.msg) +
                (c.sent ? " to " : " from ") + n(c.peer) + " rid=" + std::to_string(c.rid);

@@ -163,7 +163,8 @@ AppendRecord(std::string& out, const Event& e, const std::vector<std::string>& n
     out += Name(nodes, e.node);
     switch (e.kind)
     {
-    case EventKind::kSession: {
+    case EventKind::kSession:
+    {
         const auto& d = std::get<SessionDecl>(e.payload);
         Tab(out);
         out += Name(nodes, d.server);
@@ -178,7 +179,8 @@ AppendRecord(std::string& out, const Event& e, const std::vector<std::string>& n
         break;
     }
     case EventKind::kWrite:
-    case EventKind::kRead: {
+    case EventKind::kRead:
+    {
         const auto& r = std::get<StreamRange>(e.payload);
         Tab(out);
         Num(out, r.offset);
@@ -188,7 +190,8 @@ AppendRecord(std::string& out, const Event& e, const std::vector<std::string>& n
         Hex16(out, r.hash);
         break;
     }
-    case EventKind::kEdit: {
+    case EventKind::kEdit:
+    {
         const auto& x = std::get<Edit>(e.payload);
         Tab(out);
         out += DirectionName(x.dir);
@@ -207,7 +210,8 @@ AppendRecord(std::string& out, const Event& e, const std::vector<std::string>& n
         Tab(out);
         AppendSegment(out, std::get<Segment>(e.payload));
         break;
-    case EventKind::kLock: {
+    case EventKind::kLock:
+    {
         const auto& l = std::get<LockChange>(e.payload);
         Tab(out);
         out += Name(nodes, l.right);
@@ -223,7 +227,8 @@ AppendRecord(std::string& out, const Event& e, const std::vector<std::string>& n
         Tab(out);
         AppendPhase(out, e, nodes);
         break;
-    case EventKind::kControl: {
+    case EventKind::kControl:
+    {
         const auto& c = std::get<Control>(e.payload);
         Tab(out);
         out += c.sent ? "tx" : "rx";

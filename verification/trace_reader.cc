@@ -178,7 +178,10 @@ struct SessionState
 class Parser
 {
 public:
-    Parser(Trace* out) : m_trace(out) {}
+    Parser(Trace* out)
+        : m_trace(out)
+    {
+    }
 
     void Header(std::string_view line);
     void Record(std::string_view line, uint32_t lineNo);
@@ -315,13 +318,12 @@ Parser::Path(std::string_view tok, const char* field, uint8_t* count,
     while (start <= tok.size())
     {
         size_t comma = tok.find(',', start);
-        std::string_view name =
-            tok.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                              : comma - start);
+        std::string_view name = tok.substr(
+            start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         if (*count >= kMaxPathNodes)
         {
-            Fail(std::string("field '") + field + "': more than " +
-                 std::to_string(kMaxPathNodes) + " nodes");
+            Fail(std::string("field '") + field + "': more than " + std::to_string(kMaxPathNodes) +
+                 " nodes");
         }
         (*path)[(*count)++] = Node(name, field);
         if (comma == std::string_view::npos)
@@ -419,9 +421,9 @@ Parser::ParseSegment()
 Phase
 PhaseFromName(std::string_view s)
 {
-    static const Phase kAll[] = {Phase::kRequest,    Phase::kLocked,        Phase::kDenied,
-                                 Phase::kLockFailed, Phase::kNewPathUp,     Phase::kNewPathFailed,
-                                 Phase::kTeardown,   Phase::kDone,          Phase::kAborted,
+    static const Phase kAll[] = {Phase::kRequest,    Phase::kLocked,    Phase::kDenied,
+                                 Phase::kLockFailed, Phase::kNewPathUp, Phase::kNewPathFailed,
+                                 Phase::kTeardown,   Phase::kDone,      Phase::kAborted,
                                  Phase::kClosed};
     for (Phase p : kAll)
     {
@@ -557,8 +559,7 @@ Parser::Record(std::string_view line, uint32_t lineNo)
     }
     if (m_ntok < 4)
     {
-        Fail("expected at least 4 fields (time kind session node), got " +
-             std::to_string(m_ntok));
+        Fail("expected at least 4 fields (time kind session node), got " + std::to_string(m_ntok));
     }
     Event e;
     e.timeNs = U64(m_tok[0], "time");
@@ -628,15 +629,15 @@ Parser::Record(std::string_view line, uint32_t lineNo)
     switch (e.kind)
     {
     case EventKind::kWrite:
-    case EventKind::kRead: {
+    case EventKind::kRead:
+    {
         ExpectTokens(7, "time kind session node offset length hash");
         StreamRange r;
         r.offset = U64(m_tok[4], "offset");
         r.length = U32(m_tok[5], "length");
         r.hash = Hash(m_tok[6], "hash");
-        Direction d = EndpointDirection(s, e.node, e.kind == EventKind::kWrite
-                                                       ? "application write"
-                                                       : "application read");
+        Direction d = EndpointDirection(
+            s, e.node, e.kind == EventKind::kWrite ? "application write" : "application read");
         if (e.kind == EventKind::kWrite)
         {
             uint64_t& w = s.written[size_t(d)];
@@ -659,7 +660,8 @@ Parser::Record(std::string_view line, uint32_t lineNo)
         e.payload = r;
         break;
     }
-    case EventKind::kEdit: {
+    case EventKind::kEdit:
+    {
         ExpectTokens(9, "time X session node dir offset removed inserted hash");
         Edit x;
         if (m_tok[4] == "c2s")
@@ -699,7 +701,8 @@ Parser::Record(std::string_view line, uint32_t lineNo)
         EndpointDirection(s, e.node, "TCP segment");
         e.payload = ParseSegment();
         break;
-    case EventKind::kLock: {
+    case EventKind::kLock:
+    {
         ExpectTokens(8, "time L session node right state requestor rid");
         LockChange l;
         l.right = Node(m_tok[4], "right");
@@ -717,8 +720,7 @@ Parser::Record(std::string_view line, uint32_t lineNo)
         }
         else
         {
-            Fail("field 'state': expected unlocked, lockPending or locked, got " +
-                 Quote(m_tok[5]));
+            Fail("field 'state': expected unlocked, lockPending or locked, got " + Quote(m_tok[5]));
         }
         l.requestor = Node(m_tok[6], "requestor");
         l.rid = U32(m_tok[7], "rid");
@@ -733,7 +735,8 @@ Parser::Record(std::string_view line, uint32_t lineNo)
     case EventKind::kPhase:
         ParsePhase(e, s);
         break;
-    case EventKind::kControl: {
+    case EventKind::kControl:
+    {
         ExpectTokens(8, "time M session node tx|rx msg peer rid");
         Control c;
         if (m_tok[4] == "tx")
@@ -754,8 +757,7 @@ Parser::Record(std::string_view line, uint32_t lineNo)
         if (c.msg != ControlMsg::kTrigger && !s.rids.count(c.rid))
         {
             Fail(std::string(ControlMsgName(c.msg)) + " for reconfiguration " +
-                 std::to_string(c.rid) +
-                 ", which has no request record before it in this session");
+                 std::to_string(c.rid) + ", which has no request record before it in this session");
         }
         e.payload = c;
         break;
@@ -764,7 +766,8 @@ Parser::Record(std::string_view line, uint32_t lineNo)
     case EventKind::kFree:
         ExpectTokens(4, "time kind session node");
         break;
-    case EventKind::kClose: {
+    case EventKind::kClose:
+    {
         ExpectTokens(5, "time C session node fin|rst|timeout");
         EndpointDirection(s, e.node, "session close");
         Close c;
@@ -925,8 +928,7 @@ TraceReader::ReadFile(const std::string& path, Trace* out, std::string* error)
 }
 
 bool
-TraceReader::Parse(std::string_view text, const std::string& name, Trace* out,
-                   std::string* error)
+TraceReader::Parse(std::string_view text, const std::string& name, Trace* out, std::string* error)
 {
     *out = Trace();
     out->source = name;

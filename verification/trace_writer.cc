@@ -91,8 +91,8 @@ TraceWriter::Write(const Event& e)
 void
 TraceWriter::Flush()
 {
-    if (!m_buffer.empty() && std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_file) !=
-                                 m_buffer.size())
+    if (!m_buffer.empty() &&
+        std::fwrite(m_buffer.data(), 1, m_buffer.size(), m_file) != m_buffer.size())
     {
         m_ioError = true;
     }

@@ -1,6 +1,7 @@
 #include "z3_query.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace dysco
 {
@@ -65,9 +66,8 @@ ViolationQuery::Solve(unsigned timeoutMs)
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    auto badOf = [&](const z3::model& m) {
-        return uint32_t(m.eval(bad, true).get_numeral_int64());
-    };
+    auto badOf = [&](const z3::model& m)
+    { return uint32_t(m.eval(bad, true).get_numeral_int64()); };
     uint32_t best = badOf(s.get_model());
     // Invariant: `best` is offending; every id below ids[lo] is not.
     size_t lo = 0;
@@ -112,7 +112,20 @@ ViolationQuery::Solve(unsigned timeoutMs)
                 {
                     result.detail += ", ";
                 }
-                result.detail += w.first + " = " + m.eval(w.second, true).to_string();
+                z3::expr v = m.eval(w.second, true);
+                uint64_t u = 0;
+                // Bit-vectors print as #x...; decimal reads better next to the trace.
+                std::string text = v.to_string();
+                if (v.is_bv() && v.is_numeral_u64(u))
+                {
+                    // Bit-vectors print as #x...: sequence numbers read better in decimal,
+                    // content hashes in the trace's own hex form.
+                    char buf[24];
+                    std::snprintf(buf, sizeof(buf), u >> 32 ? "%016llx" : "%llu",
+                                  (unsigned long long)u);
+                    text = buf;
+                }
+                result.detail += w.first + " = " + text;
             }
         }
     }
