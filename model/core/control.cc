@@ -71,9 +71,8 @@ bool
 ControlMessage::operator==(const ControlMessage& o) const
 {
     return type == o.type && serial == o.serial && subsession == o.subsession &&
-           leftAnchor == o.leftAnchor && rightAnchor == o.rightAnchor &&
-           requestId == o.requestId && delta == o.delta && flags == o.flags &&
-           addresses == o.addresses;
+           leftAnchor == o.leftAnchor && rightAnchor == o.rightAnchor && requestId == o.requestId &&
+           delta == o.delta && flags == o.flags && addresses == o.addresses;
 }
 
 size_t
@@ -144,8 +143,7 @@ DecodeControl(const uint8_t* p, size_t len, ControlMessage* out)
     ControlMessage m;
     m.type = ControlType(p[3]);
     m.serial = Load32(p + 4);
-    m.subsession = FiveTuple{Load32(p + 8), Load32(p + 12), Load16(p + 16), Load16(p + 18),
-                             p[20]};
+    m.subsession = FiveTuple{Load32(p + 8), Load32(p + 12), Load16(p + 16), Load16(p + 18), p[20]};
     m.leftAnchor = Load32(p + 22);
     m.rightAnchor = Load32(p + 26);
     m.requestId = Load32(p + 30);
@@ -182,8 +180,8 @@ BuildControlPacket(uint32_t src, uint32_t dst, const ControlMessage& m)
     Store16(udp + 4, uint16_t(udpLen));
     // UDP checksum: pseudo-header + datagram (the TCP routine differs only in the protocol).
     uint32_t sum = ChecksumAccumulate(udp, udpLen);
-    sum += (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) + kProtoUdp +
-           uint32_t(udpLen);
+    sum +=
+        (src >> 16) + (src & 0xFFFF) + (dst >> 16) + (dst & 0xFFFF) + kProtoUdp + uint32_t(udpLen);
     uint16_t c = ChecksumFinish(sum);
     Store16(udp + 6, c == 0 ? 0xFFFF : c);
     return pkt;
@@ -192,8 +190,7 @@ BuildControlPacket(uint32_t src, uint32_t dst, const ControlMessage& m)
 bool
 IsControlPacket(const std::vector<uint8_t>& packet, const uint8_t** payload, size_t* len)
 {
-    if (packet.size() < kIpHeader + kUdpHeader || (packet[0] >> 4) != 4 ||
-        packet[9] != kProtoUdp)
+    if (packet.size() < kIpHeader + kUdpHeader || (packet[0] >> 4) != 4 || packet[9] != kProtoUdp)
     {
         return false;
     }

@@ -24,7 +24,10 @@ struct ControlChannelConfig
 class ControlChannel
 {
 public:
-    explicit ControlChannel(ControlChannelConfig config = {}) : m_config(config) {}
+    explicit ControlChannel(ControlChannelConfig config = {})
+        : m_config(config)
+    {
+    }
     void SetConfig(ControlChannelConfig config) { m_config = config; }
 
     /// Sends `m` to `peer` reliably; the wire packet is appended to `out`.
@@ -60,7 +63,7 @@ private:
 
     ControlChannelConfig m_config;
     uint32_t m_nextSerial = 1;
-    std::map<uint32_t, Pending> m_pending; ///< by serial
+    std::map<uint32_t, Pending> m_pending;         ///< by serial
     std::unordered_map<uint64_t, uint64_t> m_seen; ///< (peer, serial) -> time first seen
     uint64_t m_lastPruneNs = 0;
     uint64_t m_retransmissions = 0;

@@ -50,10 +50,10 @@ struct Reconfig
     uint32_t synSeq = 0;    ///< ISN of the new path's handshake (left anchor's SYN)
     uint32_t synAckSeq = 0; ///< the right anchor's SYN-ACK sequence number
     TwoPaths paths;
-    Seq lastNewAck;       ///< highest ack sent on the new path
+    Seq lastNewAck; ///< highest ack sent on the new path
     bool hasNewAck = false;
-    bool doneSent = false; ///< our teardown predicate held and oldPathDone went out
-    bool peerDone = false; ///< the other anchor's oldPathDone arrived
+    bool doneSent = false;          ///< our teardown predicate held and oldPathDone went out
+    bool peerDone = false;          ///< the other anchor's oldPathDone arrived
     bool peerCutoffPending = false; ///< cutoff arrived before our two-path phase began
     uint32_t peerCutoffRaw = 0;
 };

@@ -48,8 +48,8 @@ SessionTable::AlignedFree::operator()(MapEntry* p) const
 }
 
 SessionTable::SessionTable()
-    : m_entries(AllocateEntries(kInitialSlots)),
-      m_mask(kInitialSlots - 1)
+    : m_entries(AllocateEntries(kInitialSlots))
+    , m_mask(kInitialSlots - 1)
 {
 }
 

@@ -102,21 +102,21 @@ struct Session
 {
     bool inUse = false;
     Role role = Role::kFirst;
-    bool rightPending = false;  ///< middle agent waiting for the SYN to re-emerge
-    FiveTuple leftSession;      ///< session header on the left side (client -> server)
-    FiveTuple rightSession;     ///< session header on the right side (differs past a NAT)
-    FiveTuple leftSub;          ///< subsession to the left (left -> right orientation)
-    FiveTuple rightSub;         ///< subsession to the right (left -> right orientation)
-    uint32_t tag = 0;           ///< option-253 tag while the SYN is inside this host
+    bool rightPending = false;           ///< middle agent waiting for the SYN to re-emerge
+    FiveTuple leftSession;               ///< session header on the left side (client -> server)
+    FiveTuple rightSession;              ///< session header on the right side (differs past a NAT)
+    FiveTuple leftSub;                   ///< subsession to the left (left -> right orientation)
+    FiveTuple rightSub;                  ///< subsession to the right (left -> right orientation)
+    uint32_t tag = 0;                    ///< option-253 tag while the SYN is inside this host
     std::vector<uint32_t> nextAddresses; ///< untraversed address list for the right subsession
     std::vector<uint8_t> synOptions;     ///< TCP options of the session's SYN (new paths reuse)
     std::vector<uint8_t> synAckOptions;
-    NewPathMarker marker;       ///< set on the sessions a reconfiguration's new path creates
+    NewPathMarker marker; ///< set on the sessions a reconfiguration's new path creates
     bool finFromLeft = false;
     bool finFromRight = false;
     bool reset = false;
-    uint64_t closedAtNs = 0;    ///< time the close was seen; 0 while open
-    uint8_t idleScans = 0;      ///< consecutive expiry scans without traffic
+    uint64_t closedAtNs = 0; ///< time the close was seen; 0 while open
+    uint8_t idleScans = 0;   ///< consecutive expiry scans without traffic
 
     // Reconfiguration (§3): the lock on the right subsession, requests waiting for it,
     // the local middlebox's own deltas, and anchor state while a reconfiguration runs.
@@ -126,7 +126,7 @@ struct Session
     /// Running reconfigurations: [0] this agent is the right anchor (its left side is
     /// replaced), [1] it is the left anchor (its right side is replaced).
     std::unique_ptr<Reconfig> reconfig[2];
-    bool oldDoneFromLeft = false;  ///< intermediate of a reconfigured segment: done seen
+    bool oldDoneFromLeft = false; ///< intermediate of a reconfigured segment: done seen
     bool oldDoneFromRight = false;
 
     uint8_t keyCount = 0;
@@ -150,8 +150,8 @@ public:
 
     /// Adds a map entry and records it in the session for Free(). Returns false if the key
     /// is already present (the existing entry is kept).
-    bool Insert(MapDirection dir, const FiveTuple& key, const FiveTuple& rewrite,
-                uint32_t session, bool towardRight);
+    bool Insert(MapDirection dir, const FiveTuple& key, const FiveTuple& rewrite, uint32_t session,
+                bool towardRight);
     /// The hot path: one hash, a short linear probe; marks the entry active.
     MapEntry* Lookup(MapDirection dir, const FiveTuple& key);
     bool Contains(MapDirection dir, const FiveTuple& key) const;
@@ -173,8 +173,7 @@ public:
 
     /// Calls f(index, session, active) for every live session; `active` says whether any of
     /// its entries carried traffic since the last call (the activity bits are cleared).
-    template <typename F>
-    void Scan(F f);
+    template <typename F> void Scan(F f);
 
 private:
     size_t Slot(MapDirection dir, const FiveTuple& key) const;
@@ -206,8 +205,7 @@ inline bool
 SessionTable::KeyEquals(const MapEntry& e, MapDirection dir, const FiveTuple& key) const
 {
     return e.srcIp == key.srcIp && e.dstIp == key.dstIp && e.srcPort == key.srcPort &&
-           e.dstPort == key.dstPort && e.protocol == key.protocol &&
-           e.direction == uint8_t(dir);
+           e.dstPort == key.dstPort && e.protocol == key.protocol && e.direction == uint8_t(dir);
 }
 
 inline MapEntry*

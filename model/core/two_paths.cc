@@ -86,8 +86,7 @@ TwoPaths::TeardownReady() const
     {
         return false;
     }
-    return (m_hasFirstNew && m_oldRcvd == m_firstNewRcvd) ||
-           (m_hasCutoff && m_oldRcvd == m_cutoff);
+    return (m_hasFirstNew && m_oldRcvd == m_firstNewRcvd) || (m_hasCutoff && m_oldRcvd == m_cutoff);
 }
 
 } // namespace dysco

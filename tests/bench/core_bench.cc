@@ -130,9 +130,9 @@ BM_CoreDataPathBurst(benchmark::State& state)
         state.SkipWithError("a data packet was not rewritten");
     }
     state.SetItemsProcessed(state.iterations() * kBurst);
-    state.counters["ns_per_packet"] = benchmark::Counter(
-        double(state.iterations() * kBurst), benchmark::Counter::kIsRate |
-                                                 benchmark::Counter::kInvert);
+    state.counters["ns_per_packet"] =
+        benchmark::Counter(double(state.iterations() * kBurst),
+                           benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
     state.counters["sessions"] = sessions;
 }
 BENCHMARK(BM_CoreDataPathBurst)->Arg(1000)->Arg(100000)->Arg(1000000);

@@ -276,7 +276,8 @@ TEST(AgentSetup, NatInsideAMiddleboxHostIsFollowedByTheTag)
     ChainBed bed;
     const uint32_t natAddress = 0x0A000102;
     // B's middlebox rewrites the source (a NAT): C and D see the NATed session.
-    bed.middlebox = [&](int which, std::vector<uint8_t>& p) {
+    bed.middlebox = [&](int which, std::vector<uint8_t>& p)
+    {
         if (which != 0)
         {
             return;

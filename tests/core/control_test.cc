@@ -16,8 +16,8 @@ RandomMessage(std::mt19937& rng)
     ControlMessage m;
     m.type = ControlType(1 + rng() % 8);
     m.serial = rng();
-    m.subsession = FiveTuple{uint32_t(rng()), uint32_t(rng()), uint16_t(rng()), uint16_t(rng()),
-                             kProtoTcp};
+    m.subsession =
+        FiveTuple{uint32_t(rng()), uint32_t(rng()), uint16_t(rng()), uint16_t(rng()), kProtoTcp};
     m.leftAnchor = rng();
     m.rightAnchor = rng();
     m.requestId = rng();

@@ -12,9 +12,9 @@
 
 #include <cstdlib>
 #include <deque>
-#include <iostream>
 #include <functional>
 #include <gtest/gtest.h>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <set>
@@ -42,7 +42,7 @@ public:
     std::vector<WirePacket> wire;                                    ///< everything sent
     std::function<bool(const WirePacket&)> lose; ///< true: drop this packet on its link
     std::function<void(uint32_t, std::vector<uint8_t>&)> middlebox; ///< per forwarded packet
-    std::set<uint32_t> down;                                         ///< nodes that are off
+    std::set<uint32_t> down;                                        ///< nodes that are off
     uint64_t now = 1'000'000;
 
     Agent& Add(uint32_t address)
@@ -55,11 +55,13 @@ public:
         if (std::getenv("DYSCO_NETBED_TRACE") != nullptr)
         {
             // Debugging aid: every agent event on stderr.
-            agents[address]->SetEventSink([address](const AgentEvent& e) {
-                std::cerr << Ipv4ToString(address) << " " << ToString(e.kind) << " detail "
-                          << e.detail << " req " << e.requestId << " sub "
-                          << e.subsession.ToString() << "\n";
-            });
+            agents[address]->SetEventSink(
+                [address](const AgentEvent& e)
+                {
+                    std::cerr << Ipv4ToString(address) << " " << ToString(e.kind) << " detail "
+                              << e.detail << " req " << e.requestId << " sub "
+                              << e.subsession.ToString() << "\n";
+                });
         }
         return *agents[address];
     }

@@ -23,8 +23,7 @@ AckWithSack(uint32_t ack, std::vector<uint32_t> edges)
     {
         opts.push_back(0);
     }
-    return BuildTcpPacket(1, 2, 3, 4, 100, ack, 0x10, 1000, opts.data(), opts.size(), nullptr,
-                          0);
+    return BuildTcpPacket(1, 2, 3, 4, 100, ack, 0x10, 1000, opts.data(), opts.size(), nullptr, 0);
 }
 
 } // namespace
