@@ -9,6 +9,7 @@ PACKAGES=(
     libz3-dev libgtest-dev libgmock-dev libbenchmark-dev
     nlohmann-json3-dev libboost-graph-dev
     gnuplot-nox python3
+    libdpdk-dev iproute2 curl
 )
 
 missing=()
