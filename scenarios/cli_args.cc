@@ -8,8 +8,8 @@ namespace dyscosim
 namespace
 {
 
-const std::vector<std::string> kPlannedSubcommands = {"check",   "reproduce", "fuzz",
-                                                      "regress", "diagram",   "campaign"};
+const std::vector<std::string> kPlannedSubcommands = {"reproduce", "fuzz", "regress", "diagram",
+                                                      "campaign"};
 
 uint32_t
 ParseSeed(const std::string& text)
@@ -78,6 +78,11 @@ ParseRun(const std::vector<std::string>& args)
             noValue();
             run.trace = true;
         }
+        else if (arg == "--no-trace")
+        {
+            noValue();
+            run.trace = false;
+        }
         else if (arg == "--seed")
         {
             run.seed = ParseSeed(takeValue());
@@ -118,7 +123,8 @@ std::string
 UsageText()
 {
     return "usage: dyscosim run SCENARIO.json [--quick] [--seed N] [--out DIR] [--pcap] "
-           "[--trace]\n"
+           "[--no-trace]\n"
+           "       dyscosim check TRACE [--full] [--seed N] [--sample N] [--json] [--dump]\n"
            "       dyscosim --help | --version\n"
            "\n"
            "run       build and run the scenario, check delivery, write DIR/summary.json\n"
@@ -127,9 +133,11 @@ UsageText()
            "  --seed N  override the scenario's seed (1 to 4294967295)\n"
            "  --out DIR output directory\n"
            "  --pcap    capture every link to DIR/pcap/\n"
-           "  --trace   write agent protocol events to DIR/trace.csv\n"
+           "  --no-trace  do not record DIR/trace.txt, nor check it (by default it is\n"
+           "            recorded and checked: the five properties, summary.json \"check\")\n"
+           "check     the Z3 checker on a recorded trace (dyscosim check --help)\n"
            "\n"
-           "not implemented yet: check, reproduce, fuzz, regress, diagram, campaign\n"
+           "not implemented yet: reproduce, fuzz, regress, diagram, campaign\n"
            "exit codes: 0 ran and every check passed, 1 a property was violated, 2 bad input\n";
 }
 
@@ -137,6 +145,14 @@ CliCommand
 ParseCommandLine(const std::vector<std::string>& args)
 {
     CliCommand cmd;
+    if (!args.empty() && args[0] == "check")
+    {
+        // The checker parses its own arguments (help included).
+        cmd.kind = CliCommand::Kind::kCheck;
+        cmd.subcommand = args[0];
+        cmd.checkArgs.assign(args.begin() + 1, args.end());
+        return cmd;
+    }
     if (std::find(args.begin(), args.end(), "--help") != args.end() ||
         std::find(args.begin(), args.end(), "-h") != args.end() ||
         (!args.empty() && args[0] == "help"))

@@ -25,7 +25,7 @@ struct RunArgs
     std::optional<uint32_t> seed; ///< overrides the scenario's seed
     std::string outDir;           ///< empty: results/<scenario name>
     bool pcap = false;
-    bool trace = false;
+    bool trace = true; ///< record DIR/trace.txt and check it (--no-trace: neither)
 };
 
 struct CliCommand
@@ -35,11 +35,13 @@ struct CliCommand
         kHelp,           ///< print usage, exit 0
         kVersion,        ///< print the git describe, exit 0
         kRun,            ///< dyscosim run ...
+        kCheck,          ///< dyscosim check ... (arguments in checkArgs, parsed by the checker)
         kNotImplemented, ///< a DESIGN.md subcommand that does not exist yet
     };
     Kind kind = Kind::kHelp;
     std::string subcommand;
     RunArgs run;
+    std::vector<std::string> checkArgs;
 };
 
 /// `args` excludes argv[0].

@@ -9,6 +9,10 @@
 #include "scenario_loader.h"
 #include "summary.h"
 #include "version.h"
+#ifdef DYSCO_WITH_CHECKER
+#include "check_command.h"
+#include "trace_check.h"
+#endif
 
 #include <filesystem>
 #include <iostream>
@@ -60,31 +64,67 @@ Run(const RunArgs& args)
     options.trace = args.trace;
     RunResult r = RunScenario(s, options);
     CheckOutcome check = CheckDelivery(r);
-
-    WriteSummary(out + "/summary.json", MakeSummary(r, check, dysco::GitDescribe()));
+    nlohmann::ordered_json summary = MakeSummary(r, check, dysco::GitDescribe());
+    bool pass = check.pass;
+    std::string explanation; // the trace checker's, printed on a violation
+#ifdef DYSCO_WITH_CHECKER
+    if (options.trace)
+    {
+        TraceCheck tc = CheckTrace(TracePath(out), s.seed);
+        std::cerr << "dyscosim: checked " << TracePath(out) << " in " << tc.seconds << " s\n";
+        summary["check"] = MergedCheck(check, tc);
+        pass = MergedPass(check, tc);
+        if (!tc.read)
+        {
+            explanation = "dyscosim: bad trace: " + tc.error + "\n";
+        }
+        else if (!tc.report.pass)
+        {
+            explanation = tc.text;
+        }
+    }
+#endif
+    WriteSummary(out + "/summary.json", summary);
     WriteTextFile(out + "/sessions.csv", SessionsCsv(r));
+    WriteTextFile(out + "/reconfigurations.csv", ReconfigurationsCsv(r));
     WriteTextFile(out + "/nodes.csv", NodesCsv(s, AddressPlan(s)));
 
     uint64_t completed = 0;
+    uint64_t endedEarly = 0;
     uint64_t written = 0;
     uint64_t delivered = 0;
     for (const auto& session : r.sessions)
     {
         completed += session.Completed() ? 1 : 0;
-        written += session.bytesWritten;
-        delivered += session.bytesDelivered;
+        endedEarly += !session.injected.empty() && session.cutShort ? 1 : 0;
+        written += session.bytesWritten + session.reverseWritten;
+        delivered += session.bytesDelivered + session.reverseDelivered;
     }
-    std::cout << "sessions: " << completed << " of " << r.sessions.size() << " completed; "
-              << delivered << " bytes delivered of " << written << " written\n";
-    for (const auto& [name, verdict] : check.properties)
+    std::cout << "sessions: " << completed << " of " << r.sessions.size() << " completed"
+              << (endedEarly > 0 ? ", " + std::to_string(endedEarly) + " closed early as injected"
+                                 : std::string())
+              << "; " << delivered << " bytes delivered of " << written << " written\n";
+    if (!r.reconfigurations.empty())
+    {
+        const auto rc = MakeSummary(r, check, "")["reconfigurations"];
+        std::cout << "reconfigurations: " << rc["attempted"] << " attempted, " << rc["succeeded"]
+                  << " succeeded, " << rc["aborted"] << " aborted (" << rc["nacked"] << " nacked), "
+                  << rc["refused"] << " refused\n";
+    }
+    for (const auto& [name, verdict] : summary["check"]["properties"].items())
     {
         if (verdict != "not_checked")
         {
-            std::cout << "check " << name << ": " << verdict << "\n";
+            std::cout << "check " << name << ": " << verdict.get<std::string>() << "\n";
         }
     }
-    std::cout << "results: " << out << "/summary.json, " << out << "/sessions.csv\n";
-    if (!check.pass)
+    std::cout << "results: " << out << "/summary.json, " << out << "/sessions.csv, " << out
+              << "/reconfigurations.csv\n";
+    if (!explanation.empty())
+    {
+        std::cout << "\n" << explanation;
+    }
+    if (!pass)
     {
         constexpr size_t kShown = 10; // the rest are in summary.json
         for (size_t i = 0; i < check.violations.size() && i < kShown; ++i)
@@ -127,6 +167,13 @@ main(int argc, char** argv)
     case CliCommand::Kind::kNotImplemented:
         std::cerr << "dyscosim " << cmd.subcommand << ": not implemented yet\n";
         return kExitBadInput;
+    case CliCommand::Kind::kCheck:
+#ifdef DYSCO_WITH_CHECKER
+        return dysco::verify::RunCheckCommand(argc - 1, argv + 1);
+#else
+        std::cerr << "dyscosim check: this build has no checker (DYSCO_WITH_Z3=OFF)\n";
+        return kExitBadInput;
+#endif
     case CliCommand::Kind::kRun:
         break;
     }

@@ -27,11 +27,55 @@ struct SessionResult
     bool reset = false;          ///< the connection ended with an error (e.g. RST)
     double closeTimeS = -1;      ///< when closed, or -1
 
-    /// Everything requested arrived, intact, and the stream was closed.
+    // The reverse stream (server -> client), when the traffic entry has reverse_bytes.
+    uint64_t reverseRequested = 0;
+    uint64_t reverseWritten = 0;   ///< accepted by the server's socket
+    uint64_t reverseDelivered = 0; ///< read by the client
+    int64_t reverseMismatch = -1;  ///< stream offset of the first wrong reverse byte
+    bool clientClosed = false;     ///< the client's connection ended normally
+    bool clientReset = false;      ///< the client's connection ended with an error
+
+    /// A FIN or RST the scenario injected ("fin_client", ...; empty if none fired), and when.
+    std::string injected;
+    double injectedAtS = -1;
+    bool cutShort = false; ///< the injection cut a stream (it was not finished yet)
+
+    /// Everything requested arrived, intact, in both directions, and the stream was closed.
     bool Completed() const
     {
-        return closed && firstMismatch < 0 && bytesDelivered == bytesRequested &&
-               bytesWritten == bytesRequested;
+        const bool forward = closed && firstMismatch < 0 && bytesDelivered == bytesRequested &&
+                             bytesWritten == bytesRequested;
+        const bool reverse = reverseRequested == 0 || (clientClosed && reverseMismatch < 0 &&
+                                                       reverseDelivered == reverseRequested &&
+                                                       reverseWritten == reverseRequested);
+        return forward && reverse;
+    }
+};
+
+/// One reconfiguration, from its left anchor's events (or a request its agent refused).
+struct ReconfigRecord
+{
+    std::string leftAnchor; ///< node name
+    uint32_t requestId = 0; ///< the left anchor's id; 0 if refused before it got one
+    uint64_t streamId = 0;  ///< 0 if the session is not one of the scenario's streams
+    std::string rightAnchor;
+    std::vector<std::string> middleboxes; ///< the new path (empty: a deletion)
+    int entry = -1;       ///< index into $.reconfigurations; -1 if the scenario did not ask
+    uint32_t attempt = 0; ///< 1 first try, 2 first retry, ...; 0 if unknown
+    double triggerS = -1; ///< when the scenario asked (Reconfigure or RequestDeletion)
+    double startS = -1;   ///< requestLock sent
+    double endS = -1;     ///< old path torn down at both anchors, or aborted
+    std::string outcome;  ///< "succeeded", "aborted", "refused" or "unfinished"
+    std::string reason;   ///< aborted: "nacked", "new_path_failed", "control_lost",
+                          ///< "session_closed"; refused: "busy", "no_session"
+    bool hasSeq = false;  ///< a seq_offset box had shifted numbers of the session:
+    uint32_t seqAtStart[2] = {0, 0}; ///< its latest [client->server, server->client] numbers
+
+    /// Trigger (or start) to the end, in milliseconds; -1 if it has not ended.
+    double DurationMs() const
+    {
+        const double from = triggerS >= 0 ? triggerS : startS;
+        return endS >= 0 && from >= 0 ? (endS - from) * 1000 : -1;
     }
 };
 
@@ -61,6 +105,13 @@ struct RunResult
     std::vector<MiddleboxResult> middleboxes;
     /// Receiver connections no sender accounts for (unknown or repeated stream id), in words.
     std::vector<std::string> strayStreams;
+    /// In start order (refused requests at their trigger time).
+    std::vector<ReconfigRecord> reconfigurations;
+    /// Reconfigurations still running at some agent when the run stopped.
+    uint64_t reconfigurationsActive = 0;
+    /// Failure injection: frames dropped by kind ("control", "data", "down") and FIN/RST
+    /// injections fired.
+    std::map<std::string, uint64_t> failures;
 };
 
 } // namespace dyscosim

@@ -1,15 +1,23 @@
 #include "runner.h"
 
 #include "address_plan.h"
+#include "close_injector.h"
 #include "ns3/core-module.h"
 #include "ns3/dysco-helper.h"
 #include "ns3/dysco-monitor.h"
+#include "ns3/dysco-selective-loss.h"
+#include "ns3/dysco-seq-offset.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 #include "ns3/stream-receiver.h"
 #include "ns3/stream-sender.h"
 #include "progress.h"
+#include "reconfig_driver.h"
+#include "run_context.h"
+#ifdef DYSCO_WITH_CHECKER
+#include "trace_recorder.h"
+#endif
 
 #include <chrono>
 #include <fstream>
@@ -76,47 +84,59 @@ CounterMap(const dysco::AgentCounters& c)
             {"ports_exhausted", c.portsExhausted},
             {"table_full", c.tableFull},
             {"sessions_created", c.sessionsCreated},
-            {"sessions_freed", c.sessionsFreed}};
+            {"sessions_freed", c.sessionsFreed},
+            {"reconfig_attempted", c.reconfigAttempted},
+            {"reconfig_succeeded", c.reconfigSucceeded},
+            {"reconfig_aborted", c.reconfigAborted},
+            {"reconfig_nacked", c.reconfigNacked},
+            {"control_sent", c.controlSent},
+            {"control_received", c.controlReceived},
+            {"control_dropped", c.controlDropped},
+            {"splits", c.splits},
+            {"new_path_handshake", c.newPathHandshake}};
 }
 
-/// Agent protocol events as CSV lines (--trace), until the checker's trace format exists.
-class EventCsv
+/// First random stream of the failure-injection loss models: apart from the plain link
+/// loss streams, so adding a rule does not move the losses of existing scenarios.
+constexpr int64_t kSelectiveLossStreams = 100000;
+/// First random stream of the seq_offset middleboxes (one per node).
+constexpr int64_t kSeqOffsetStreams = 200000;
+
+/// The agent attributes a scenario sets (AgentSpec) on every agent DyscoHelper installs.
+void
+ApplyAgentSpec(const AgentSpec& a, DyscoHelper* dysco)
 {
-public:
-    explicit EventCsv(const std::string& path)
-        : m_out(path)
+    if (a.controlRtoS)
     {
-        if (!m_out)
-        {
-            throw std::runtime_error("cannot write " + path);
-        }
-        m_out << "time_ns,node,event,session,subsession,detail\n";
+        dysco->SetAgentAttribute("ControlRto", TimeValue(Seconds(*a.controlRtoS)));
     }
-
-    void Attach(Ptr<DyscoAgent> agent, const std::string& node)
+    if (a.controlRetries)
     {
-        m_nodes.push_back(std::make_unique<Sink>(Sink{this, node}));
-        agent->TraceConnectWithoutContext(
-            "AgentEvent", MakeBoundCallback(&EventCsv::Write, m_nodes.back().get()));
+        dysco->SetAgentAttribute("ControlRetries", UintegerValue(*a.controlRetries));
     }
-
-private:
-    struct Sink
+    if (a.synRtoS)
     {
-        EventCsv* csv;
-        std::string node;
-    };
-
-    static void Write(Sink* sink, const dysco::AgentEvent& e)
-    {
-        sink->csv->m_out << e.timeNs << "," << sink->node << "," << dysco::ToString(e.kind) << ","
-                         << e.session.ToString() << "," << e.subsession.ToString() << ","
-                         << e.detail << "\n";
+        dysco->SetAgentAttribute("SynRto", TimeValue(Seconds(*a.synRtoS)));
     }
+    if (a.synRetries)
+    {
+        dysco->SetAgentAttribute("SynRetries", UintegerValue(*a.synRetries));
+    }
+    if (a.closeLingerS)
+    {
+        dysco->SetAgentAttribute("CloseLinger", TimeValue(Seconds(*a.closeLingerS)));
+    }
+    if (a.idleTimeoutS)
+    {
+        dysco->SetAgentAttribute("IdleTimeout", TimeValue(Seconds(*a.idleTimeoutS)));
+    }
+}
 
-    std::ofstream m_out;
-    std::vector<std::unique_ptr<Sink>> m_nodes;
-};
+Time
+WindowEnd(const TimeWindow& w)
+{
+    return w.untilS < 0 ? Time(-1) : Seconds(w.untilS);
+}
 
 /// Polls simulated time for the progress display; a few hundred events per run.
 void
@@ -150,6 +170,8 @@ public:
         BuildNetwork();
         InstallFunctions();
         InstallTraffic();
+        m_driver->Install();
+        m_injector->Install();
         EnableCaptures();
 
         Progress progress(std::cerr, m_s.durationS, Progress::IsTerminal(2));
@@ -160,6 +182,7 @@ public:
         }
         Simulator::Stop(Seconds(m_s.durationS));
         Simulator::Run();
+        FinishTrace();
 
         RunResult r;
         r.scenario = m_s.name;
@@ -168,13 +191,21 @@ public:
         r.simTimeS = Simulator::Now().GetSeconds();
         CollectSessions(&r);
         CollectCounters(&r);
+        m_driver->Collect(&r);
+        CollectFailures(&r);
 
         m_senders.clear();
         m_receivers.clear();
         m_monitors.clear();
+        m_lossModels.clear();
+        m_injector.reset();
+        m_driver.reset();
+        m_ctx.reset();
         Simulator::Destroy();
         Names::Clear();
+#ifdef DYSCO_WITH_CHECKER
         m_trace.reset();
+#endif
         r.wallTimeS = SecondsSince(wallStart);
         if (m_options.progress)
         {
@@ -194,7 +225,11 @@ private:
         {
             Names::Add(m_s.nodes[i].name, NodeAt(i)); // pcap files carry node names
         }
+        m_ctx = std::make_unique<RunContext>(m_s, m_plan, m_nodes);
+        m_driver = std::make_unique<ReconfigDriver>(*m_ctx);
+        m_injector = std::make_unique<CloseInjector>(*m_ctx);
         DyscoHelper dysco;
+        ApplyAgentSpec(m_s.agents, &dysco);
         dysco.InstallStack(m_nodes); // before addresses: Assign wires in its TC layer
 
         Ipv4AddressHelper addresses;
@@ -205,10 +240,12 @@ private:
             m_p2p.SetDeviceAttribute("DataRate", DataRateValue(DataRate(l.rateBps)));
             m_p2p.SetChannelAttribute("Delay", TimeValue(NanoSeconds(int64_t(l.delayNs))));
             NetDeviceContainer devices = m_p2p.Install(NodeAt(l.a), NodeAt(l.b));
-            if (l.loss > 0)
+            for (uint32_t side = 0; side < 2; ++side)
             {
-                AddLoss(devices.Get(0), l.loss, lossStream++);
-                AddLoss(devices.Get(1), l.loss, lossStream++);
+                if (!AddSelectiveLoss(devices.Get(side), l, side == 0 ? l.a : l.b) && l.loss > 0)
+                {
+                    AddLoss(devices.Get(side), l.loss, lossStream++);
+                }
             }
             addresses.SetBase(Ipv4Address(AddressPlan::LinkSubnet(i)),
                               Ipv4Mask(AddressPlan::kLinkMask));
@@ -217,16 +254,74 @@ private:
         Ipv4GlobalRoutingHelper::PopulateRoutingTables();
     }
 
+    /// Failure injection on one receiving device: control-message loss, data loss (in a
+    /// window, optionally only during two-path phases) and its node being down, plus the
+    /// link's plain loss when any of those is present. False if there is nothing to inject.
+    bool AddSelectiveLoss(Ptr<NetDevice> device, const LinkSpec& l, size_t node)
+    {
+        std::vector<DyscoSelectiveLoss::Rule> rules;
+        if (l.controlLoss > 0)
+        {
+            rules.push_back({DyscoSelectiveLoss::CONTROL, l.controlLoss, Time(0), Time(-1), {}});
+        }
+        if (l.dataLoss > 0)
+        {
+            DyscoSelectiveLoss::Rule r{DyscoSelectiveLoss::DATA,
+                                       l.dataLoss,
+                                       Seconds(l.dataLossWindow.fromS),
+                                       WindowEnd(l.dataLossWindow),
+                                       {}};
+            if (l.dataLossInTwoPaths)
+            {
+                r.gate = [this]() { return m_driver && m_driver->AnyInTwoPaths(); };
+            }
+            rules.push_back(r);
+        }
+        if (m_s.nodes[node].down)
+        {
+            const TimeWindow& w = *m_s.nodes[node].down;
+            rules.push_back({DyscoSelectiveLoss::ALL, 1.0, Seconds(w.fromS), WindowEnd(w), {}});
+        }
+        if (rules.empty())
+        {
+            return false;
+        }
+        if (l.loss > 0)
+        {
+            rules.push_back({DyscoSelectiveLoss::ALL, l.loss, Time(0), Time(-1), {}});
+        }
+        Ptr<DyscoSelectiveLoss> model = CreateObject<DyscoSelectiveLoss>();
+        for (const auto& r : rules)
+        {
+            model->AddRule(r, kSelectiveLossStreams + m_lossStreams++);
+        }
+        device->SetAttribute("ReceiveErrorModel", PointerValue(model));
+        m_lossModels.push_back(model);
+        return true;
+    }
+
     /// Middlebox functions and policies (node names resolved to first addresses).
     void InstallFunctions()
     {
         for (size_t i = 0; i < m_s.nodes.size(); ++i)
         {
-            if (m_s.nodes[i].middlebox == MiddleboxKind::kMonitor)
+            const NodeSpec& n = m_s.nodes[i];
+            if (n.middlebox == MiddleboxKind::kMonitor)
             {
                 Ptr<DyscoMonitor> monitor = CreateObject<DyscoMonitor>();
                 DyscoHelper::SetMiddlebox(NodeAt(i), monitor);
                 m_monitors.emplace_back(i, monitor);
+            }
+            else if (n.middlebox == MiddleboxKind::kSeqOffset)
+            {
+                Ptr<DyscoSeqOffset> box = CreateObject<DyscoSeqOffset>();
+                box->SetAttribute("RandomClientToServer", BooleanValue(n.seqOffset[0].random));
+                box->SetAttribute("RandomServerToClient", BooleanValue(n.seqOffset[1].random));
+                box->SetAttribute("ClientToServer", UintegerValue(n.seqOffset[0].value));
+                box->SetAttribute("ServerToClient", UintegerValue(n.seqOffset[1].value));
+                box->AssignStreams(kSeqOffsetStreams + int64_t(i));
+                DyscoHelper::SetMiddlebox(NodeAt(i), box);
+                m_ctx->seqOffsets.emplace_back(i, box);
             }
         }
         for (const auto& np : ResolvePolicies(m_s, m_plan))
@@ -263,11 +358,24 @@ private:
                 {
                     info.app->SetAttribute("SendSize", UintegerValue(t.sendSize));
                 }
+                info.app->SetAttribute("ReverseBytes", UintegerValue(t.reverseBytes));
+                info.app->SetAttribute("Rate", DataRateValue(DataRate(t.rateBps)));
+                m_receivers[key]->SetReverseBytes(nextStream, t.reverseBytes);
+                m_receivers[key]->SetReverseRate(nextStream, DataRate(t.rateBps));
+                StreamApps apps;
+                apps.streamId = nextStream;
+                apps.traffic = size_t(&t - m_s.traffic.data());
+                apps.from = t.from;
+                apps.to = t.to;
+                apps.sender = info.app;
+                apps.receiver = m_receivers[key];
+                m_ctx->streams.push_back(apps);
                 info.session.streamId = nextStream++;
                 info.session.from = m_s.nodes[t.from].name;
                 info.session.to = m_s.nodes[t.to].name;
                 info.session.startS = t.startS + t.intervalS * k;
                 info.session.bytesRequested = t.bytes;
+                info.session.reverseRequested = t.reverseBytes;
                 NodeAt(t.from)->AddApplication(info.app);
                 info.app->SetStartTime(Seconds(info.session.startS));
                 m_senders.push_back(info);
@@ -281,14 +389,24 @@ private:
         {
             m_p2p.EnablePcapAll(m_options.outDir + "/pcap/" + m_s.name);
         }
+#ifdef DYSCO_WITH_CHECKER
         if (m_options.trace)
         {
-            m_trace = std::make_unique<EventCsv>(m_options.outDir + "/trace.csv");
-            for (size_t i = 0; i < m_s.nodes.size(); ++i)
-            {
-                m_trace->Attach(DyscoHelper::GetAgent(NodeAt(i)), m_s.nodes[i].name);
-            }
+            m_trace = std::make_unique<TraceRecorder>(*m_ctx, TracePath(m_options.outDir));
+            m_trace->Install();
         }
+#endif
+    }
+
+    /// Ends the trace at the stop time, before the simulator is torn down.
+    void FinishTrace()
+    {
+#ifdef DYSCO_WITH_CHECKER
+        if (m_trace && !m_trace->Finish())
+        {
+            throw std::runtime_error(m_trace->Error());
+        }
+#endif
     }
 
     /// Sender counts plus the receiver record with the same stream id; receiver
@@ -298,8 +416,20 @@ private:
         std::map<uint64_t, size_t> byStream;
         for (size_t i = 0; i < m_senders.size(); ++i)
         {
-            m_senders[i].session.bytesWritten = m_senders[i].app->GetBytesWritten();
-            byStream[m_senders[i].session.streamId] = i;
+            SessionResult& out = m_senders[i].session;
+            Ptr<DyscoStreamSender> app = m_senders[i].app;
+            out.bytesWritten = app->GetBytesWritten();
+            out.reverseDelivered = app->GetReverseBytesReceived();
+            out.reverseMismatch = app->GetReverseFirstMismatch();
+            out.clientClosed = app->IsPeerClosed();
+            out.clientReset = app->IsReset();
+            out.cutShort = app->WasCutShort();
+            if (const StreamApps* st = m_ctx->Stream(out.streamId))
+            {
+                out.injected = st->injected;
+                out.injectedAtS = st->injectedAtS;
+            }
+            byStream[out.streamId] = i;
         }
         std::vector<bool> matched(m_senders.size(), false);
         for (const auto& [key, rx] : m_receivers)
@@ -319,6 +449,8 @@ private:
                     out.closed = rec.closed;
                     out.reset = rec.error;
                     out.closeTimeS = rec.closed ? rec.closeTime.GetSeconds() : -1;
+                    out.reverseWritten = rec.reverseWritten;
+                    out.cutShort = out.cutShort || rec.cutShort;
                 }
                 else if (rec.idComplete || rec.bytesReceived > 0)
                 {
@@ -370,6 +502,47 @@ private:
                           {"payload_bytes", bytes}};
             r->middleboxes.push_back(m);
         }
+        for (const auto& [node, box] : m_ctx->seqOffsets)
+        {
+            MiddleboxResult m;
+            m.node = m_s.nodes[node].name;
+            m.kind = ToString(MiddleboxKind::kSeqOffset);
+            uint64_t packets = 0;
+            uint64_t wrapped[2] = {0, 0};
+            auto all = box->GetAllStats();
+            for (const auto& st : all)
+            {
+                packets += st.packets[0] + st.packets[1];
+                for (int d = 0; d < 2; ++d)
+                {
+                    wrapped[d] += st.wrapTime[d].IsNegative() ? 0 : 1;
+                }
+            }
+            m.counters = {{"sessions", all.size()},
+                          {"packets", packets},
+                          {"wrapped_client_to_server", wrapped[0]},
+                          {"wrapped_server_to_client", wrapped[1]}};
+            r->middleboxes.push_back(m);
+        }
+    }
+
+    void CollectFailures(RunResult* r)
+    {
+        if (m_lossModels.empty() && m_s.injections.empty())
+        {
+            return;
+        }
+        uint64_t dropped[3] = {0, 0, 0};
+        for (const auto& model : m_lossModels)
+        {
+            dropped[0] += model->GetDropped(DyscoSelectiveLoss::CONTROL);
+            dropped[1] += model->GetDropped(DyscoSelectiveLoss::DATA);
+            dropped[2] += model->GetDropped(DyscoSelectiveLoss::ALL);
+        }
+        r->failures = {{"control_dropped", dropped[0]},
+                       {"data_dropped", dropped[1]},
+                       {"other_dropped", dropped[2]},
+                       {"injections_fired", m_injector->Fired()}};
     }
 
     const Scenario& m_s;
@@ -380,10 +553,23 @@ private:
     std::vector<std::pair<size_t, Ptr<DyscoMonitor>>> m_monitors;
     std::map<std::pair<size_t, uint16_t>, Ptr<DyscoStreamReceiver>> m_receivers;
     std::vector<SenderInfo> m_senders;
-    std::unique_ptr<EventCsv> m_trace;
+#ifdef DYSCO_WITH_CHECKER
+    std::unique_ptr<TraceRecorder> m_trace;
+#endif
+    std::unique_ptr<RunContext> m_ctx;
+    std::unique_ptr<ReconfigDriver> m_driver;
+    std::unique_ptr<CloseInjector> m_injector;
+    std::vector<Ptr<DyscoSelectiveLoss>> m_lossModels;
+    int64_t m_lossStreams = 0;
 };
 
 } // namespace
+
+std::string
+TracePath(const std::string& outDir)
+{
+    return outDir + "/trace.txt";
+}
 
 RunResult
 RunScenario(const Scenario& s, const RunOptions& options)

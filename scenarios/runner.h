@@ -15,16 +15,19 @@ namespace dyscosim
 
 struct RunOptions
 {
-    std::string outDir;   ///< existing directory for pcap/ and trace.csv
+    std::string outDir;   ///< existing directory for pcap/ and trace.txt
     bool quick = false;   ///< recorded in the result only (the scenario is already reduced)
     bool pcap = false;    ///< every link device to outDir/pcap/<scenario>-<node>-<dev>.pcap
-    bool trace = false;   ///< agent protocol events to outDir/trace.csv
+    bool trace = false;   ///< the checker's trace to TracePath(outDir) (needs DYSCO_WITH_Z3)
     bool progress = true; ///< progress on stderr
 };
 
 /// Runs `s` (seeded with s.seed) to its stop time. Not re-entrant: ns-3 has global state;
 /// the simulator is destroyed before returning, so consecutive calls are fine.
 RunResult RunScenario(const Scenario& s, const RunOptions& options);
+
+/// Where a run with RunOptions::trace writes its trace (verification/README.md format).
+std::string TracePath(const std::string& outDir);
 
 } // namespace dyscosim
 

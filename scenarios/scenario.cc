@@ -29,6 +29,48 @@ ToString(MiddleboxKind kind)
         return "none";
     case MiddleboxKind::kMonitor:
         return "monitor";
+    case MiddleboxKind::kSeqOffset:
+        return "seq_offset";
+    }
+    return "?";
+}
+
+const char*
+ToString(ProtocolPhase phase)
+{
+    switch (phase)
+    {
+    case ProtocolPhase::kLocking:
+        return "locking";
+    case ProtocolPhase::kLocked:
+        return "locked";
+    case ProtocolPhase::kNewPathSyn:
+        return "new_path_syn";
+    case ProtocolPhase::kTwoPaths:
+        return "two_paths";
+    case ProtocolPhase::kCancelling:
+        return "cancelling";
+    case ProtocolPhase::kSucceeded:
+        return "succeeded";
+    case ProtocolPhase::kAborted:
+        return "aborted";
+    }
+    return "?";
+}
+
+const char*
+ToString(InjectAction action)
+{
+    switch (action)
+    {
+    case InjectAction::kFinClient:
+        return "fin_client";
+    case InjectAction::kFinServer:
+        return "fin_server";
+    case InjectAction::kRstClient:
+        return "rst_client";
+    case InjectAction::kRstServer:
+        return "rst_server";
     }
     return "?";
 }
@@ -73,6 +115,7 @@ ApplyQuick(Scenario s)
         if (s.quick.maxBytes)
         {
             t.bytes = std::min(t.bytes, *s.quick.maxBytes);
+            t.reverseBytes = std::min(t.reverseBytes, *s.quick.maxBytes);
         }
     }
     return s;

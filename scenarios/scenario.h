@@ -23,18 +23,49 @@ const char* ToString(NodeRole role);
 
 enum class MiddleboxKind
 {
-    kNone,    ///< the node only runs its agent (a chain hop that forwards unchanged)
-    kMonitor, ///< counts packets and bytes per session
+    kNone,      ///< the node only runs its agent (a chain hop that forwards unchanged)
+    kMonitor,   ///< counts packets and bytes per session
+    kSeqOffset, ///< shifts each session's sequence numbers (ISN randomisation), declares deltas
 };
 
 const char* ToString(MiddleboxKind kind);
+
+/// A time interval of the run; untilS < 0 means to the end.
+struct TimeWindow
+{
+    double fromS = 0;
+    double untilS = -1;
+};
+
+/// One direction's offset of a seq_offset middlebox: drawn per session, or fixed.
+struct OffsetSpec
+{
+    bool random = true;
+    uint32_t value = 0;
+};
 
 struct NodeSpec
 {
     std::string name;
     NodeRole role = NodeRole::kHost;
     MiddleboxKind middlebox = MiddleboxKind::kNone;
+    OffsetSpec seqOffset[2];        ///< seq_offset: [client -> server, server -> client]
+    std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
 };
+
+/// Protocol phases a scenario can react to (data loss gates, FIN/RST injection).
+enum class ProtocolPhase
+{
+    kLocking,    ///< a left anchor sent requestLock
+    kLocked,     ///< an agent locked a subsession (ackLock passed)
+    kNewPathSyn, ///< an anchor started the new path's handshake
+    kTwoPaths,   ///< an anchor entered the two-path phase
+    kCancelling, ///< a left anchor aborts with cancelLock
+    kSucceeded,  ///< an anchor tore the old path down
+    kAborted,    ///< a left anchor gave the reconfiguration up
+};
+
+const char* ToString(ProtocolPhase phase);
 
 struct LinkSpec
 {
@@ -42,7 +73,12 @@ struct LinkSpec
     size_t b = 0;
     uint64_t rateBps = 0;
     uint64_t delayNs = 0;
-    double loss = 0.0; ///< packet error rate applied at each receiving device
+    double loss = 0.0;        ///< packet error rate applied at each receiving device
+    double controlLoss = 0.0; ///< drop rate of Dysco control messages at each receiver
+    double dataLoss = 0.0;    ///< drop rate of TCP segments with payload at each receiver
+    TimeWindow dataLossWindow;
+    bool dataLossInTwoPaths = false; ///< data loss only while some reconfiguration is in
+                                     ///< its two-path phase
 };
 
 struct TcpSpec
@@ -91,7 +127,64 @@ struct TrafficSpec
     double startS = 0.0;
     double intervalS = 0.0; ///< between consecutive session starts
     uint16_t port = 80;
-    uint32_t sendSize = 0; ///< bytes per socket write; 0 = the sender's default
+    uint32_t sendSize = 0;     ///< bytes per socket write; 0 = the sender's default
+    uint64_t reverseBytes = 0; ///< per session, streamed back by the receiver
+    uint64_t rateBps = 0;      ///< application write rate, each direction; 0 = unpaced
+};
+
+/// Which sessions a reconfiguration or an injection applies to.
+struct SessionSelector
+{
+    std::optional<uint32_t> count; ///< the first `count` sessions by stream id; all if unset
+    std::optional<size_t> traffic; ///< only sessions of this traffic entry
+};
+
+/// A reconfiguration the scenario triggers: either `deleteNode` asks to leave the chain
+/// (RequestDeletion at that middlebox), or `leftAnchor` replaces the segment up to
+/// `rightAnchor` by a path through `middleboxes` (empty: delete everything in between).
+struct ReconfigSpec
+{
+    double atS = 0;
+    double jitterS = 0; ///< each session's start is at_s + U[0, jitter_s), seeded
+    SessionSelector sessions;
+    std::optional<size_t> deleteNode;
+    size_t leftAnchor = 0;
+    size_t rightAnchor = 0;
+    std::vector<size_t> middleboxes;
+    double retryAfterS = 0; ///< > 0: a refused, nacked or aborted request is retried
+    uint32_t retries = 0;
+};
+
+enum class InjectAction
+{
+    kFinClient, ///< the client ends its stream early (FIN)
+    kFinServer, ///< the server ends its reverse stream early (FIN)
+    kRstClient, ///< the client aborts the connection (RST)
+    kRstServer, ///< the server aborts the connection (RST)
+};
+
+const char* ToString(InjectAction action);
+
+/// Closes a session's endpoint when an agent reports a protocol phase for it (once per
+/// session).
+struct InjectionSpec
+{
+    InjectAction action = InjectAction::kFinClient;
+    ProtocolPhase phase = ProtocolPhase::kLocking;
+    std::optional<size_t> at; ///< the node whose agent reports the phase; any if unset
+    SessionSelector sessions;
+    double delayS = 0;
+};
+
+/// Agent attributes (DyscoAgent) for every node; unset keeps the agent's default.
+struct AgentSpec
+{
+    std::optional<double> controlRtoS;
+    std::optional<uint32_t> controlRetries;
+    std::optional<double> synRtoS;
+    std::optional<uint32_t> synRetries;
+    std::optional<double> closeLingerS;
+    std::optional<double> idleTimeoutS;
 };
 
 /// Reductions `--quick` applies (each unset field leaves the scenario alone).
@@ -99,7 +192,7 @@ struct QuickSpec
 {
     std::optional<double> durationS;
     std::optional<uint32_t> maxSessions; ///< per traffic entry
-    std::optional<uint64_t> maxBytes;    ///< per session
+    std::optional<uint64_t> maxBytes;    ///< per session and direction
 };
 
 struct Scenario
@@ -115,6 +208,9 @@ struct Scenario
     TcpSpec tcp;
     std::vector<PolicySpec> policies;
     std::vector<TrafficSpec> traffic;
+    AgentSpec agents;
+    std::vector<ReconfigSpec> reconfigurations;
+    std::vector<InjectionSpec> injections;
 
     /// Index of the node called `name`, if any.
     std::optional<size_t> FindNode(const std::string& name) const;

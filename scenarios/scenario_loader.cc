@@ -6,6 +6,7 @@
 #include "topology_graph.h"
 #include "units.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -78,7 +79,7 @@ public:
     {
         JsonObject top(m_file, "$", doc, "a scenario object (see scenarios/README.md)");
         top.AllowOnly({"name", "description", "seed", "duration_s", "quick", "nodes", "links",
-                       "tcp", "policies", "traffic"});
+                       "tcp", "policies", "traffic", "dysco", "reconfigurations", "injections"});
         m_s.file = m_file;
         m_s.name = top.String("name", "a scenario name", FileStem(m_file));
         if (m_s.name.empty())
@@ -103,6 +104,15 @@ public:
         ParsePolicies(top.Array("policies", "an array of policies", false), top.PathOf("policies"));
         ParseTraffic(top.Array("traffic", "an array of traffic entries", false),
                      top.PathOf("traffic"));
+        if (top.Has("dysco"))
+        {
+            ParseAgents(JsonObject(m_file, top.PathOf("dysco"), doc.at("dysco"),
+                                   "an object of agent settings"));
+        }
+        ParseReconfigurations(top.Array("reconfigurations", "an array of reconfigurations", false),
+                              top.PathOf("reconfigurations"));
+        ParseInjections(top.Array("injections", "an array of FIN/RST injections", false),
+                        top.PathOf("injections"));
         return m_s;
     }
 
@@ -136,6 +146,50 @@ private:
         }
     }
 
+    /// {from_s, until_s}; until_s is required when `needEnd`, else defaults to the end.
+    TimeWindow Window(const JsonObject& o, bool needEnd)
+    {
+        o.AllowOnly({"from_s", "until_s"});
+        TimeWindow w;
+        w.fromS = o.Number("from_s", 0, 1e6, false, "a start time in seconds", 0.0);
+        if (needEnd || o.Has("until_s"))
+        {
+            w.untilS = o.Number("until_s", 0, 1e6, false, "an end time in seconds");
+            if (w.untilS <= w.fromS)
+            {
+                o.Fail("until_s", "expected an end time after from_s = " + Seconds(w.fromS) +
+                                      ", got " + Seconds(w.untilS));
+            }
+        }
+        return w;
+    }
+
+    void ParseOffsets(const JsonObject& o, const json& raw, NodeSpec* n)
+    {
+        o.AllowOnly({"client_to_server", "server_to_client"});
+        const char* keys[2] = {"client_to_server", "server_to_client"};
+        for (int d = 0; d < 2; ++d)
+        {
+            if (!o.Has(keys[d]))
+            {
+                continue; // drawn per session
+            }
+            const json& v = raw.at(keys[d]);
+            if (v.is_string() && v.get<std::string>() == "random")
+            {
+                continue;
+            }
+            if (!v.is_number())
+            {
+                o.Fail(keys[d],
+                       "expected \"random\" or an offset 0 to 4294967295, got " + DescribeJson(v));
+            }
+            n->seqOffset[d].random = false;
+            n->seqOffset[d].value = uint32_t(JsonToUnsigned(m_file, o.PathOf(keys[d]), v, 0,
+                                                            UINT32_MAX, "\"random\" or an offset"));
+        }
+    }
+
     void ParseNodes(const json& nodes, const std::string& path)
     {
         if (nodes.empty())
@@ -147,7 +201,7 @@ private:
         {
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
-            o.AllowOnly({"name", "role", "middlebox"});
+            o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -182,7 +236,8 @@ private:
             }
             if (o.Has("middlebox"))
             {
-                std::string kind = o.String("middlebox", "a middlebox function: \"monitor\"");
+                std::string kind = o.String(
+                    "middlebox", "a middlebox function: \"monitor\", \"seq_offset\" or \"none\"");
                 if (n.role != NodeRole::kMiddlebox)
                 {
                     o.Fail("middlebox", "only nodes with role \"middlebox\" run a middlebox "
@@ -193,12 +248,34 @@ private:
                 {
                     n.middlebox = MiddleboxKind::kMonitor;
                 }
+                else if (kind == "seq_offset")
+                {
+                    n.middlebox = MiddleboxKind::kSeqOffset;
+                }
                 else if (kind != "none")
                 {
-                    o.Fail("middlebox", "expected a middlebox function: \"monitor\" or "
-                                        "\"none\", got " +
+                    o.Fail("middlebox", "expected a middlebox function: \"monitor\", "
+                                        "\"seq_offset\" or \"none\", got " +
                                             DescribeJson(nodes[i].at("middlebox")));
                 }
+            }
+            if (o.Has("seq_offset"))
+            {
+                if (n.middlebox != MiddleboxKind::kSeqOffset)
+                {
+                    o.Fail("seq_offset", "only nodes with middlebox \"seq_offset\" take offsets; "
+                                         "node \"" +
+                                             n.name + "\" runs \"" + ToString(n.middlebox) + "\"");
+                }
+                ParseOffsets(JsonObject(m_file, o.PathOf("seq_offset"), nodes[i].at("seq_offset"),
+                                        "an object {client_to_server, server_to_client}"),
+                             nodes[i].at("seq_offset"), &n);
+            }
+            if (o.Has("down"))
+            {
+                n.down = Window(JsonObject(m_file, o.PathOf("down"), nodes[i].at("down"),
+                                           "a time window {from_s, until_s}"),
+                                true);
             }
             m_s.nodes.push_back(n);
         }
@@ -241,7 +318,7 @@ private:
         {
             std::string at = path + "[" + std::to_string(i) + "]";
             JsonObject o(m_file, at, links[i], "a link object {a, b, rate, delay}");
-            o.AllowOnly({"a", "b", "rate", "delay", "loss"});
+            o.AllowOnly({"a", "b", "rate", "delay", "loss", "control_loss", "data_loss"});
             LinkSpec l;
             l.a = NodeRef(o, "a");
             l.b = NodeRef(o, "b");
@@ -273,7 +350,50 @@ private:
                                     " of at most 3600s, got " + DescribeJson(links[i].at("delay")));
             }
             l.loss = o.Number("loss", 0, 1, true, "a packet loss rate", 0.0);
+            l.controlLoss =
+                o.Number("control_loss", 0, 1, true, "a control-message loss rate", 0.0);
+            if (o.Has("data_loss"))
+            {
+                ParseDataLoss(o, links[i].at("data_loss"), &l);
+            }
             m_s.links.push_back(l);
+        }
+    }
+
+    /// A rate, or {rate, from_s, until_s, during: "two_paths"}.
+    void ParseDataLoss(const JsonObject& link, const json& v, LinkSpec* l)
+    {
+        const std::string path = link.PathOf("data_loss");
+        if (v.is_number())
+        {
+            l->dataLoss = JsonToNumber(m_file, path, v, 0, 1, true, "a data-packet loss rate");
+            return;
+        }
+        JsonObject o(m_file, path, v,
+                     "a data-packet loss rate, or an object {rate, from_s, until_s, during}");
+        o.AllowOnly({"rate", "from_s", "until_s", "during"});
+        l->dataLoss = o.Number("rate", 0, 1, true, "a data-packet loss rate");
+        l->dataLossWindow.fromS = o.Number("from_s", 0, 1e6, false, "a start time in seconds", 0.0);
+        if (o.Has("until_s"))
+        {
+            l->dataLossWindow.untilS = o.Number("until_s", 0, 1e6, false, "an end time in seconds");
+            if (l->dataLossWindow.untilS <= l->dataLossWindow.fromS)
+            {
+                o.Fail("until_s",
+                       "expected an end time after from_s = " + Seconds(l->dataLossWindow.fromS) +
+                           ", got " + Seconds(l->dataLossWindow.untilS));
+            }
+        }
+        if (o.Has("during"))
+        {
+            std::string during = o.String("during", "\"two_paths\"");
+            if (during != "two_paths")
+            {
+                o.Fail("during", "expected \"two_paths\" (loss only while some reconfiguration "
+                                 "is in its two-path phase), got " +
+                                     DescribeJson(v.at("during")));
+            }
+            l->dataLossInTwoPaths = true;
         }
     }
 
@@ -401,11 +521,9 @@ private:
                                       "protocol}"),
                            policies[i].at("match"), &p);
             }
+            // An empty chain still makes Dysco sessions (a direct subsession), so middleboxes
+            // can be inserted by a reconfiguration later.
             const json& chain = o.Array("chain", "an array of middlebox node names", true);
-            if (chain.empty())
-            {
-                o.Fail("chain", "expected at least one middlebox node name");
-            }
             for (size_t k = 0; k < chain.size(); ++k)
             {
                 std::string kp = o.PathOf("chain") + "[" + std::to_string(k) + "]";
@@ -450,8 +568,8 @@ private:
         {
             std::string at = path + "[" + std::to_string(i) + "]";
             JsonObject o(m_file, at, traffic[i], "a traffic object {from, to, sessions, bytes}");
-            o.AllowOnly(
-                {"from", "to", "sessions", "bytes", "start_s", "interval_s", "port", "send_size"});
+            o.AllowOnly({"from", "to", "sessions", "bytes", "start_s", "interval_s", "port",
+                         "send_size", "reverse_bytes", "rate"});
             TrafficSpec t;
             t.from = HostRef(o, "from");
             t.to = HostRef(o, "to");
@@ -468,8 +586,217 @@ private:
             t.port = uint16_t(o.Unsigned("port", 1, 65535, "a server port", 80));
             t.sendSize =
                 uint32_t(o.Unsigned("send_size", 1, 1u << 20, "a socket write size in bytes", 0));
+            t.reverseBytes = o.Unsigned("reverse_bytes", 0, uint64_t(1e12),
+                                        "a byte count the server sends back per session", 0);
+            if (o.Has("rate"))
+            {
+                std::string rate = o.String("rate", kRateExpected);
+                if (!ParseRate(rate, &t.rateBps))
+                {
+                    o.Fail("rate", std::string("expected ") + kRateExpected +
+                                       " between 1bps and 1000Gbps, got " +
+                                       DescribeJson(traffic[i].at("rate")));
+                }
+            }
             m_s.traffic.push_back(t);
         }
+    }
+
+    void ParseAgents(const JsonObject& o)
+    {
+        o.AllowOnly({"control_rto_s", "control_retries", "syn_rto_s", "syn_retries",
+                     "close_linger_s", "idle_timeout_s"});
+        AgentSpec& a = m_s.agents;
+        if (o.Has("control_rto_s"))
+        {
+            a.controlRtoS = PositiveSeconds(o, "control_rto_s", "a control-message timeout");
+        }
+        if (o.Has("control_retries"))
+        {
+            a.controlRetries =
+                uint32_t(o.Unsigned("control_retries", 0, 100, "a control-message retry count"));
+        }
+        if (o.Has("syn_rto_s"))
+        {
+            a.synRtoS = PositiveSeconds(o, "syn_rto_s", "a new-path SYN timeout");
+        }
+        if (o.Has("syn_retries"))
+        {
+            a.synRetries = uint32_t(o.Unsigned("syn_retries", 0, 100, "a SYN retry count"));
+        }
+        if (o.Has("close_linger_s"))
+        {
+            a.closeLingerS = o.Number("close_linger_s", 0, 3600, false, "a linger time");
+        }
+        if (o.Has("idle_timeout_s"))
+        {
+            a.idleTimeoutS = PositiveSeconds(o, "idle_timeout_s", "an idle timeout");
+        }
+    }
+
+    /// "sessions": "all" | N, "traffic": index.
+    SessionSelector Selector(const JsonObject& o, const json& raw)
+    {
+        SessionSelector sel;
+        if (o.Has("sessions"))
+        {
+            const json& v = raw.at("sessions");
+            if (!(v.is_string() && v.get<std::string>() == "all"))
+            {
+                if (!v.is_number())
+                {
+                    o.Fail("sessions",
+                           "expected \"all\" or a session count, got " + DescribeJson(v));
+                }
+                sel.count = uint32_t(JsonToUnsigned(m_file, o.PathOf("sessions"), v, 1, 1000000,
+                                                    "\"all\" or a session count"));
+            }
+        }
+        if (o.Has("traffic"))
+        {
+            if (m_s.traffic.empty())
+            {
+                o.Fail("traffic", "expected an index into $.traffic, but the scenario has none");
+            }
+            sel.traffic =
+                size_t(o.Unsigned("traffic", 0, m_s.traffic.size() - 1, "an index into $.traffic"));
+        }
+        return sel;
+    }
+
+    size_t RoleRef(const JsonObject& o, const std::string& key, NodeRole role, const char* why)
+    {
+        size_t n = NodeRef(o, key);
+        if (m_s.nodes[n].role != role)
+        {
+            o.Fail(key, "node \"" + m_s.nodes[n].name + "\" is a " + ToString(m_s.nodes[n].role) +
+                            "; " + why);
+        }
+        return n;
+    }
+
+    void ParseReconfigurations(const json& list, const std::string& path)
+    {
+        for (size_t i = 0; i < list.size(); ++i)
+        {
+            JsonObject o(m_file, path + "[" + std::to_string(i) + "]", list[i],
+                         "a reconfiguration {at_s, delete} or {at_s, left_anchor, right_anchor, "
+                         "middleboxes}");
+            o.AllowOnly({"at_s", "jitter_s", "sessions", "traffic", "delete", "left_anchor",
+                         "right_anchor", "middleboxes", "retry_after_s", "retries"});
+            ReconfigSpec r;
+            r.atS = o.Number("at_s", 0, 1e6, false, "a trigger time in seconds");
+            r.jitterS = o.Number("jitter_s", 0, 1e6, false, "a random start offset range", 0.0);
+            r.sessions = Selector(o, list[i]);
+            if (o.Has("delete"))
+            {
+                for (const char* k : {"left_anchor", "right_anchor", "middleboxes"})
+                {
+                    if (o.Has(k))
+                    {
+                        o.Fail(k, "\"delete\" names the middlebox that leaves the chain; its "
+                                  "neighbours are the anchors, so \"" +
+                                      std::string(k) + "\" cannot be given with it");
+                    }
+                }
+                r.deleteNode = RoleRef(o, "delete", NodeRole::kMiddlebox,
+                                       "only a middlebox can ask to leave a chain");
+            }
+            else
+            {
+                r.leftAnchor = NodeRef(o, "left_anchor");
+                r.rightAnchor = NodeRef(o, "right_anchor");
+                if (r.leftAnchor == r.rightAnchor)
+                {
+                    o.Fail("right_anchor", "the anchors are two different nodes; both are \"" +
+                                               m_s.nodes[r.leftAnchor].name + "\"");
+                }
+                const json& mbs = o.Array("middleboxes", "an array of middlebox node names", false);
+                for (size_t k = 0; k < mbs.size(); ++k)
+                {
+                    std::string kp = o.PathOf("middleboxes") + "[" + std::to_string(k) + "]";
+                    size_t mb = NodeRef(m_file, kp, mbs[k]);
+                    const NodeSpec& n = m_s.nodes[mb];
+                    if (n.role != NodeRole::kMiddlebox)
+                    {
+                        throw ScenarioError(m_file, kp,
+                                            "node \"" + n.name + "\" is a " + ToString(n.role) +
+                                                "; a new path lists nodes with role "
+                                                "\"middlebox\"");
+                    }
+                    if (mb == r.leftAnchor || mb == r.rightAnchor ||
+                        std::find(r.middleboxes.begin(), r.middleboxes.end(), mb) !=
+                            r.middleboxes.end())
+                    {
+                        throw ScenarioError(m_file, kp,
+                                            "middlebox \"" + n.name +
+                                                "\" is already an anchor or on the new path; a "
+                                                "path visits each node once");
+                    }
+                    r.middleboxes.push_back(mb);
+                }
+            }
+            if (o.Has("retry_after_s"))
+            {
+                r.retryAfterS = PositiveSeconds(o, "retry_after_s", "a retry delay in seconds");
+                r.retries = uint32_t(o.Unsigned("retries", 1, 100, "a retry count", 1));
+            }
+            else if (o.Has("retries"))
+            {
+                o.Fail("retries", "retries need \"retry_after_s\" (the delay before each)");
+            }
+            m_s.reconfigurations.push_back(r);
+        }
+    }
+
+    void ParseInjections(const json& list, const std::string& path)
+    {
+        static const std::vector<std::pair<std::string, InjectAction>> kActions = {
+            {"fin_client", InjectAction::kFinClient},
+            {"fin_server", InjectAction::kFinServer},
+            {"rst_client", InjectAction::kRstClient},
+            {"rst_server", InjectAction::kRstServer}};
+        static const std::vector<std::pair<std::string, ProtocolPhase>> kPhases = {
+            {"locking", ProtocolPhase::kLocking},         {"locked", ProtocolPhase::kLocked},
+            {"new_path_syn", ProtocolPhase::kNewPathSyn}, {"two_paths", ProtocolPhase::kTwoPaths},
+            {"cancelling", ProtocolPhase::kCancelling},   {"succeeded", ProtocolPhase::kSucceeded},
+            {"aborted", ProtocolPhase::kAborted}};
+        for (size_t i = 0; i < list.size(); ++i)
+        {
+            JsonObject o(m_file, path + "[" + std::to_string(i) + "]", list[i],
+                         "an injection {action, on}");
+            o.AllowOnly({"action", "on", "at", "sessions", "traffic", "delay_s"});
+            InjectionSpec inj;
+            inj.action = Choice(o, "action", kActions);
+            inj.phase = Choice(o, "on", kPhases);
+            if (o.Has("at"))
+            {
+                inj.at = NodeRef(o, "at");
+            }
+            inj.sessions = Selector(o, list[i]);
+            inj.delayS = o.Number("delay_s", 0, 1e6, false, "a delay in seconds", 0.0);
+            m_s.injections.push_back(inj);
+        }
+    }
+
+    template <typename T>
+    T Choice(const JsonObject& o, const std::string& key,
+             const std::vector<std::pair<std::string, T>>& choices)
+    {
+        std::string list;
+        for (const auto& c : choices)
+        {
+            list += (list.empty() ? "\"" : ", \"") + c.first + "\"";
+        }
+        std::string v = o.String(key, "one of " + list);
+        for (const auto& c : choices)
+        {
+            if (c.first == v)
+            {
+                return c.second;
+            }
+        }
+        o.Fail(key, "expected one of " + list + ", got string \"" + v + "\"");
     }
 
     std::string m_file;
@@ -498,6 +825,15 @@ CheckTiming(const Scenario& s, bool quick)
                                 "the last of " + std::to_string(t.sessions) +
                                     " sessions would start at " + Seconds(last) + ", not before " +
                                     stop);
+        }
+    }
+    for (size_t i = 0; i < s.reconfigurations.size(); ++i)
+    {
+        const ReconfigSpec& r = s.reconfigurations[i];
+        if (r.atS >= s.durationS)
+        {
+            throw ScenarioError(s.file, "$.reconfigurations[" + std::to_string(i) + "].at_s",
+                                "triggers at " + Seconds(r.atS) + ", not before " + stop);
         }
     }
 }

@@ -1,6 +1,6 @@
 // The files a run leaves in its output directory: summary.json (the contract of DESIGN.md
-// that other tools read, plus seed, git_describe, agent state and middlebox counters) and
-// sessions.csv (one delivery record per session).
+// that other tools read, plus seed, git_describe, agent state and middlebox counters),
+// sessions.csv (one delivery record per session) and reconfigurations.csv.
 #ifndef DYSCOSIM_SUMMARY_H
 #define DYSCOSIM_SUMMARY_H
 
@@ -23,8 +23,14 @@ void WriteTextFile(const std::string& path, const std::string& text);
 
 void WriteSummary(const std::string& path, const nlohmann::ordered_json& summary);
 
-/// stream_id,from,to,bytes_written,bytes_delivered,first_mismatch,completed,close_time_s
+/// stream_id,from,to,bytes_written,bytes_delivered,first_mismatch,completed,close_time_s,
+/// reverse_written,reverse_delivered,reverse_first_mismatch,injected
 std::string SessionsCsv(const RunResult& r);
+
+/// One row per reconfiguration (RunResult::reconfigurations): left anchor, request id,
+/// session, new path, trigger / start / end times, duration (trigger to old-path teardown),
+/// outcome and abort reason.
+std::string ReconfigurationsCsv(const RunResult& r);
 
 } // namespace dyscosim
 

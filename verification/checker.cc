@@ -156,8 +156,25 @@ RunChecker(const Trace& trace, const CheckOptions& options)
     {
         std::vector<size_t> sample;
         std::mt19937_64 rng(options.seed);
-        std::sample(unflagged.begin(), unflagged.end(), std::back_inserter(sample),
-                    std::min(options.sample, unflagged.size()), rng);
+        if (options.sampleEvents == 0)
+        {
+            std::sample(unflagged.begin(), unflagged.end(), std::back_inserter(sample),
+                        std::min(options.sample, unflagged.size()), rng);
+        }
+        else
+        {
+            std::shuffle(unflagged.begin(), unflagged.end(), rng);
+            size_t events = 0;
+            for (size_t si : unflagged)
+            {
+                const size_t n = index.View(si).Size();
+                if (sample.size() < options.sample && events + n <= options.sampleEvents)
+                {
+                    sample.push_back(si);
+                    events += n;
+                }
+            }
+        }
         report.sampledSessions = sample.size();
         z3Sessions.insert(z3Sessions.end(), sample.begin(), sample.end());
     }

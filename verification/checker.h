@@ -18,9 +18,13 @@ namespace verify
 
 struct CheckOptions
 {
-    bool full = false;            ///< Z3 on every session
-    uint64_t seed = 1;            ///< picks the sample of unflagged sessions
-    size_t sample = 16;           ///< unflagged sessions that also get Z3 (when not full)
+    bool full = false;  ///< Z3 on every session
+    uint64_t seed = 1;  ///< picks the sample of unflagged sessions
+    size_t sample = 16; ///< unflagged sessions that also get Z3 (when not full)
+    /// If > 0, the sample keeps to this many events in total: sessions are taken in the
+    /// seeded order and one that would exceed the budget is skipped (Z3 costs ~35 us per
+    /// event, so a run's own check stays short however long its sessions are).
+    size_t sampleEvents = 0;
     unsigned z3TimeoutMs = 60000; ///< per property and session
     size_t batchSessions = 32;    ///< sessions per Z3 context (a fresh context per batch)
 };

@@ -3,6 +3,8 @@
 #include "reconfig_index.h"
 #include "z3_query.h"
 
+#include <algorithm>
+
 namespace dysco
 {
 namespace verify
@@ -95,6 +97,47 @@ Life(std::vector<AgentLife>& v, uint16_t node)
     }
     v.push_back(AgentLife{node});
     return v.back();
+}
+
+/// Whether agent state still held at the end of the trace is a leak. Without the header's
+/// "state_grace_ns" it always is. With it, agents may keep a closed session's state that long
+/// (their close linger), so it is a leak only once both endpoints closed at least the grace
+/// before the end of the run ("stop_ns", or the last record if later); a session an endpoint
+/// never closed is flagged by the close rule instead.
+bool
+StateGraceExpired(const Trace& trace, const SessionView& s)
+{
+    const auto grace = trace.header.find("state_grace_ns");
+    if (grace == trace.header.end() || !grace->is_number_unsigned())
+    {
+        return true;
+    }
+    uint64_t end = trace.events.empty() ? 0 : trace.events.back().timeNs;
+    const auto stop = trace.header.find("stop_ns");
+    if (stop != trace.header.end() && stop->is_number_unsigned())
+    {
+        end = std::max<uint64_t>(end, stop->get<uint64_t>());
+    }
+    uint64_t lastClose = 0;
+    for (uint16_t node : {s.client, s.server})
+    {
+        bool closed = false;
+        for (uint32_t i : s)
+        {
+            const Event& e = trace.events[i];
+            if (e.kind == EventKind::kClose && e.node == node)
+            {
+                closed = true;
+                lastClose = std::max(lastClose, e.timeNs);
+                break;
+            }
+        }
+        if (!closed)
+        {
+            return false;
+        }
+    }
+    return end >= lastClose + grace->get<uint64_t>();
 }
 
 /// L, P and sent M records use the agent's session state.
@@ -231,9 +274,10 @@ ScanCleanTermination(const Trace& trace, const SessionView& s)
             }
         }
     }
+    const bool graceExpired = StateGraceExpired(trace, s);
     for (const auto& a : agents)
     {
-        if (a.allocated)
+        if (a.allocated && graceExpired)
         {
             add(a.lastAlloc, "agent " + trace.NodeName(a.node) +
                                  " allocated state for the session and never freed it");
@@ -354,11 +398,12 @@ Z3CleanTermination(z3::context& ctx, const Trace& trace, const SessionView& s, u
             q.Candidate(i, life(e.node).freed);
         }
     }
+    const z3::expr graceExpired = q.Bool(StateGraceExpired(trace, s));
     for (const auto& l : lives)
     {
         if (l.lastAlloc != kNone)
         {
-            q.Candidate(l.lastAlloc, l.allocated);
+            q.Candidate(l.lastAlloc, l.allocated && graceExpired);
         }
     }
     return q.Solve(timeoutMs);

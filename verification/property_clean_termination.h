@@ -19,7 +19,10 @@
 //     that it is reset on purpose (flag r).
 //   - Every agent that allocates state for the session (A) frees it (F) by the end of the
 //     trace; no agent frees state it does not hold, and none records lock, phase or sent
-//     control records for the session after freeing its state.
+//     control records for the session after freeing its state. If the header gives
+//     "state_grace_ns" (how long agents keep a closed session's state), state still held at
+//     the end is a leak only when both endpoints closed at least that long before the end of
+//     the run (the header's "stop_ns", or the last record if later).
 //
 // Offending event: the teardown record; the later of the two teardown records; the done
 // record; the close record, or the S record of a session an endpoint never closed; the last

@@ -155,7 +155,9 @@ CheckReceived(const Trace& trace, const Endpoint& ep, const Segment& g)
                    ") is not a non-empty range of what " + me + " sent: " + sent();
         }
     }
-    if (g.hasTimestamp && ack)
+    // TSecr 0 echoes nothing: a TCP that has not taken a TSval yet sends it (ns-3 does until
+    // its first in-order segment when the peer's ISN is not 0).
+    if (g.hasTimestamp && ack && g.tsEcr != 0)
     {
         if (!ep.tsKnown)
         {
@@ -256,7 +258,7 @@ Z3Violates(ViolationQuery& q, const Z3Endpoint& ep, const Segment& g)
         sackWrong.push_back(!ep.ownKnown || z3::slt(l, zero64) || z3::sle(r, l) ||
                             z3::sgt(r, ep.sndMax));
     }
-    const z3::expr tsWrong = q.Bool(g.hasTimestamp) && hasAck &&
+    const z3::expr tsWrong = q.Bool(g.hasTimestamp && g.tsEcr != 0) && hasAck &&
                              (!ep.tsKnown || z3::ugt(q.Bv32(g.tsEcr) - ep.tsFirst, ep.tsMaxOff));
     return synWrong || seqWrong || ackWrong || AnyOf(q.Ctx(), sackWrong) || tsWrong;
 }

@@ -15,8 +15,10 @@
 //     one each); an ACK before E sent its SYN is out of space;
 //   - SACK: every block [l, r) lies within what E has sent: 0 <= l - (ISN_E + 1) <
 //     r - (ISN_E + 1) <= sndMax;
-//   - timestamps: with ACK set, TSecr echoes a TSval E has sent: 0 <= TSecr - first TSval of
-//     E <= max TSval of E - first TSval of E (all modulo 2^32).
+//   - timestamps: with ACK set, a TSecr other than 0 echoes a TSval E has sent:
+//     0 <= TSecr - first TSval of E <= max TSval of E - first TSval of E (all modulo 2^32);
+//     TSecr 0 echoes nothing (a TCP that has taken no TSval yet sends it: ns-3 does until its
+//     first in-order segment when the peer's ISN is not 0).
 // All differences are taken modulo 2^32 and read as signed 32-bit numbers (wrap-around safe).
 // The peer's TSvals are not checked (a spliced proxy legitimately shifts them).
 //

@@ -2,6 +2,7 @@
 
 #include "bytes.h"
 #include "control.h"
+#include "mutant.h"
 #include "options.h"
 #include "packet.h"
 #include "packet_edit.h"
@@ -86,6 +87,8 @@ ToString(AgentEventKind k)
         return "control_dropped";
     case AgentEventKind::kSplit:
         return "split";
+    case AgentEventKind::kTeardown:
+        return "teardown";
     }
     return "unknown";
 }
@@ -323,7 +326,7 @@ Agent::Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, ui
     const bool ingress = dir == MapDirection::kIngress;
     SessionTrack& tr = m_sessions.Track(e.session);
     uint32_t seq = v.SeqNumber();
-    const uint32_t ack = v.AckNumber();
+    uint32_t ack = v.AckNumber();
     if (e.flags & MapEntry::kDelta)
     {
         // §3.3: an anchor adds its delta to the sequence number of what arrives on the
@@ -337,7 +340,7 @@ Agent::Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, ui
         }
         else
         {
-            SubtractAckDelta(v, d);
+            AckDelta(v, d);
         }
     }
     v.SetTuple(e.Rewrite());
@@ -346,9 +349,14 @@ Agent::Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, ui
     // Highest sequence and ack numbers per direction, in this agent's session space: what
     // a reconfiguration starting here takes as oldSent, oldRcvd and their acks (§3.4).
     const int stream = towardRight ? 0 : 1;
+    const int side = (ingress == towardRight) ? 0 : 1;
     const uint32_t len = uint32_t(v.PayloadLength()) + ((flags & tcpflag::kSyn) ? 1 : 0) +
                          ((flags & tcpflag::kFin) ? 1 : 0);
-    tr.Note(stream, seq, len, (flags & tcpflag::kAck) != 0, ack);
+    if (ingress && (tr.merged & (1 << side)) && (flags & tcpflag::kAck) && len > 0)
+    {
+        ack = RaiseStaleAck(e.session, side, stream, v); // new-path packets still in flight
+    }
+    NoteTrack(e.session, side, stream, seq, len, (flags & tcpflag::kAck) != 0, ack);
     if (flags & (tcpflag::kFin | tcpflag::kRst | tcpflag::kSyn))
     {
         if ((flags & tcpflag::kSyn) && (flags & tcpflag::kAck))
@@ -572,6 +580,104 @@ Agent::ForwardTaggedSyn(std::vector<uint8_t>& packet, uint32_t tag, uint64_t now
     return SendChainSyn(packet, s) ? Verdict::kForward : Verdict::kDrop;
 }
 
+namespace
+{
+/// What moves a number of `stream`'s bytes from the right side's space into the left side's,
+/// at a host whose middlebox adds mbDelta[0] to client -> server numbers on their way right
+/// and mbDelta[1] to server -> client ones on their way left.
+uint32_t
+RightToLeft(const Session& s, int stream)
+{
+    return stream == 0 ? 0u - uint32_t(s.mbDelta[0]) : uint32_t(s.mbDelta[1]);
+}
+} // namespace
+
+void
+Agent::NoteTrack(uint32_t index, int side, int stream, uint32_t seq, uint32_t len, bool hasAck,
+                 uint32_t ack)
+{
+    if (side == 1)
+    {
+        const Session& s = m_sessions.Get(index);
+        seq += RightToLeft(s, stream);
+        ack += RightToLeft(s, 1 - stream); // an ack names the other stream's bytes
+    }
+    m_sessions.Track(index).Note(stream, seq, len, hasAck, ack);
+}
+
+SessionTrack
+Agent::TrackOnSide(uint32_t index, int side) const
+{
+    SessionTrack tr = const_cast<SessionTable&>(m_sessions).Track(index);
+    if (side == 1)
+    {
+        const Session& s = m_sessions.Get(index);
+        for (int d = 0; d < 2; ++d)
+        {
+            tr.seqHigh[d] -= RightToLeft(s, d);
+            tr.ackHigh[d] -= RightToLeft(s, 1 - d);
+        }
+    }
+    return tr;
+}
+
+namespace
+{
+/// The window scale a side announced in its SYN options (0 if none).
+uint8_t
+WindowShift(const std::vector<uint8_t>& options)
+{
+    for (size_t i = 0; i < options.size();)
+    {
+        const uint8_t kind = options[i];
+        if (kind == tcpopt::kEnd)
+        {
+            break;
+        }
+        if (kind == tcpopt::kNop)
+        {
+            ++i;
+            continue;
+        }
+        if (i + 1 >= options.size() || options[i + 1] < 2)
+        {
+            break;
+        }
+        if (kind == tcpopt::kWindowScale && options[i + 1] == 3 && i + 2 < options.size())
+        {
+            return std::min<uint8_t>(options[i + 2], 14);
+        }
+        i += options[i + 1];
+    }
+    return 0;
+}
+} // namespace
+
+uint32_t
+Agent::RaiseStaleAck(uint32_t index, int side, int stream, PacketView& v)
+{
+    // Two paths of different lengths reorder a stream: a segment can arrive after one sent
+    // later, over the shorter path, that carried a higher ack. Linux accepts such data and
+    // ignores the old ack; ns-3's TcpSocketBase (RFC 793 read strictly) drops the data too,
+    // so the bytes would wait for a retransmission timeout. Passing the segment on with the
+    // higher ack is what a later segment said anyway; the window shrinks by the difference
+    // so the right edge of the receive window stays where the sender put it. Pure acks
+    // keep their stale ack (they are ignored; raised, they would count as duplicates).
+    const uint32_t ack = v.AckNumber();
+    const SessionTrack seen = TrackOnSide(index, side);
+    if (!(seen.valid & (4 << stream)) || !(Seq(ack) < Seq(seen.ackHigh[stream])))
+    {
+        return ack;
+    }
+    const uint32_t raised = seen.ackHigh[stream];
+    const Session& s = m_sessions.Get(index);
+    const uint8_t shift = WindowShift(stream == 0 ? s.synOptions : s.synAckOptions);
+    const uint32_t shrink = ((raised - ack) + (1u << shift) - 1) >> shift;
+    v.SetWindow(uint16_t(v.Window() > shrink ? v.Window() - shrink : 0));
+    v.SetAckNumber(raised);
+    return raised;
+}
+
 void
 Agent::TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs)
 {
@@ -617,7 +723,8 @@ Agent::ExpireIdle(uint64_t nowNs)
         {
             continue;
         }
-        if (nowNs - s.closedAtNs >= m_config.closeLingerNs)
+        if (nowNs - s.closedAtNs >= m_config.closeLingerNs &&
+            !MutantActive(Mutant::kNoFreeAtClose))
         {
             FreeSession(idx, nowNs);
             ++freed;

@@ -30,6 +30,8 @@
 namespace dysco
 {
 
+class PacketView;
+
 enum class Direction
 {
     kEgress,  ///< leaving this node: from the local stack or forwarded
@@ -93,6 +95,8 @@ public:
     bool RequestDeletion(const FiveTuple& session, uint64_t nowNs);
     /// Declares the sequence deltas of this host's middlebox for a session (a proxy or a
     /// content modifier): [client->server, server->client]. Collected by requestLock/ackLock.
+    /// Declare them when the SYN passes, before the session's other packets: the agent keeps
+    /// its numbers in its left side's space and converts the right side's with them.
     bool SetMiddleboxDelta(const FiveTuple& session, SeqDelta clientToServer,
                            SeqDelta serverToClient);
 
@@ -142,6 +146,17 @@ private:
     Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir,
                       uint64_t nowNs);
     void TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs);
+    /// Notes a packet of `stream` seen on `side` (0 left, 1 right) of this agent. The track
+    /// keeps the left side's numbers: when this host's middlebox shifts the session
+    /// (SetMiddleboxDelta), right-side numbers are moved into the left side's space first.
+    void NoteTrack(uint32_t index, int side, int stream, uint32_t seq, uint32_t len, bool hasAck,
+                   uint32_t ack);
+    /// The session's track in the numbers of `side` (what an anchor replacing it needs).
+    SessionTrack TrackOnSide(uint32_t index, int side) const;
+    /// A data segment of `stream` arriving on `side` whose ack is below one this agent
+    /// already passed on gets that ack (and a window shrunk to keep the right edge). Returns
+    /// the ack the segment carries now.
+    uint32_t RaiseStaleAck(uint32_t index, int side, int stream, PacketView& v);
     void FreeSession(uint32_t index, uint64_t nowNs);
     bool IsLocal(uint32_t ip) const;
     Verdict Drop(AgentEventKind kind, uint64_t* counter, const FiveTuple& t, uint32_t detail,
@@ -152,7 +167,8 @@ private:
 
     // control messages and locks (agent_control.cc)
     Verdict HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t nowNs);
-    void SendControl(uint32_t peer, ControlMessage m, uint64_t nowNs);
+    /// `session` (the session's header on this agent's left) only labels the trace event.
+    void SendControl(uint32_t peer, const FiveTuple& session, ControlMessage m, uint64_t nowNs);
     void SendRight(uint32_t index, ControlMessage m, uint64_t nowNs);
     void SendLeft(uint32_t index, ControlMessage m, uint64_t nowNs);
     void OnRequestLock(uint32_t index, ControlMessage m, uint64_t nowNs);
@@ -178,10 +194,14 @@ private:
     /// Left anchor: ends its reconfiguration as aborted (reason as in kReconfigAborted).
     void AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs);
     void EndReconfig(uint32_t index, int side);
+    /// Unlocks the subsession to the right (reported as a lock change if it was held).
+    void ReleaseRightLock(uint32_t index, uint64_t nowNs);
     void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req,
                       uint32_t detail, uint64_t nowNs);
     /// Rewrites a packet leaving an anchor's reconfigured side onto `sub` with `delta`.
     static void ToPath(std::vector<uint8_t>& pkt, const FiveTuple& sub, SeqDelta delta);
+    /// §3.3's outgoing half as the agent applies it: ack and SACK edges minus `delta`.
+    static void AckDelta(PacketView& v, SeqDelta delta);
     /// The new path's delta at an anchor: what it applied before plus what it learnt.
     SeqDelta NewDelta(uint32_t index, int side) const;
 

@@ -4,6 +4,7 @@
 #include "agent.h"
 
 #include "bytes.h"
+#include "mutant.h"
 #include "options.h"
 #include "packet.h"
 #include "packet_edit.h"
@@ -83,8 +84,12 @@ SeqDelta
 Agent::NewDelta(uint32_t index, int side) const
 {
     const Session& s = m_sessions.Get(index);
-    return const_cast<SessionTable&>(m_sessions).Track(index).sideDelta[side] +
-           s.reconfig[side]->delta;
+    const SeqDelta before = const_cast<SessionTable&>(m_sessions).Track(index).sideDelta[side];
+    if (MutantActive(Mutant::kSkipNewPathDelta))
+    {
+        return before;
+    }
+    return before + s.reconfig[side]->delta;
 }
 
 void
@@ -95,8 +100,36 @@ Agent::ToPath(std::vector<uint8_t>& pkt, const FiveTuple& sub, SeqDelta delta)
     {
         return;
     }
-    SubtractAckDelta(v, delta);
+    AckDelta(v, delta);
     v.SetTuple(sub);
+}
+
+void
+Agent::AckDelta(PacketView& v, SeqDelta delta)
+{
+    if (delta == 0 || !v.HasFlag(tcpflag::kAck))
+    {
+        return;
+    }
+    if (MutantActive(Mutant::kUntranslatedAck) || MutantActive(Mutant::kNoSackTranslation))
+    {
+        // The mutants forget half of SubtractAckDelta: the ack, or the SACK blocks.
+        if (!MutantActive(Mutant::kUntranslatedAck))
+        {
+            v.SetAckNumber(v.AckNumber() - uint32_t(delta));
+        }
+        if (!MutantActive(Mutant::kNoSackTranslation))
+        {
+            ShiftSackBlocks(v, delta);
+        }
+        return;
+    }
+    SubtractAckDelta(v, delta);
+    if (MutantActive(Mutant::kWrongChecksum))
+    {
+        uint8_t* check = v.Tcp() + 16;
+        Store16(check, uint16_t(Load16(check) + 1)); // an off-by-one incremental update
+    }
 }
 
 void
@@ -117,7 +150,7 @@ Agent::SendNewPathSyn(uint32_t index, uint64_t nowNs)
         m_sessions.Lookup(MapDirection::kIngress, sub.Reversed())->flags |=
             MapEntry::kSlow | MapEntry::kNewPath;
         rc.newSub = sub;
-        const SessionTrack& tr = m_sessions.Track(index);
+        const SessionTrack tr = TrackOnSide(index, 1);
         rc.synSeq = (tr.valid & 1) ? tr.seqHigh[0] - 1 : 0;
     }
     std::vector<uint8_t> payload;
@@ -158,7 +191,7 @@ Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
         m_sessions.Lookup(MapDirection::kIngress, wire)->flags |=
             MapEntry::kSlow | MapEntry::kNewPath;
         rc->newSub = wire;
-        const SessionTrack& tr = m_sessions.Track(idx);
+        const SessionTrack tr = TrackOnSide(idx, 0);
         rc->synAckSeq = (tr.valid & 2) ? tr.seqHigh[1] - 1 : 0;
     }
     PacketView v(packet.data(), packet.size());
@@ -179,7 +212,9 @@ Agent::EnterTwoPaths(uint32_t index, int side, uint64_t nowNs)
     Session& s = m_sessions.Get(index);
     Reconfig& rc = *s.reconfig[side];
     rc.phase = ReconfigPhase::kTwoPaths;
-    const SessionTrack& tr = m_sessions.Track(index);
+    // The old path's numbers as the replaced side sees them (this host's middlebox may
+    // shift the session between its two sides).
+    const SessionTrack tr = TrackOnSide(index, side);
     const int out = side == 1 ? 0 : 1;
     const int in = 1 - out;
     const Seq oldSent((tr.valid & (1 << out)) ? tr.seqHigh[out] : 0);
@@ -188,6 +223,9 @@ Agent::EnterTwoPaths(uint32_t index, int side, uint64_t nowNs)
     const Seq oldSentAcked((tr.valid & (4 << in)) ? Seq(tr.ackHigh[in]) : oldSent);
     const Seq oldRcvdAcked((tr.valid & (4 << out)) ? Seq(tr.ackHigh[out]) : oldRcvd);
     rc.paths.Start(oldSent, oldSentAcked, oldRcvd, oldRcvdAcked);
+    // From now on this side receives over two paths, and after the teardown the new path
+    // still delivers what it carried while the shorter one overtook it.
+    m_sessions.Track(index).merged |= uint8_t(1 << side);
 
     // From now on the packets of the reconfigured side take the anchor's slow path.
     const FiveTuple egressKey = side == 1 ? s.rightSession : s.leftSession.Reversed();
@@ -263,9 +301,31 @@ Agent::CheckTeardown(uint32_t index, int side, uint64_t nowNs)
     {
         return;
     }
-    if (!rc->doneSent && rc->paths.TeardownReady())
+    if (!rc->doneSent && (rc->paths.TeardownReady() || MutantActive(Mutant::kEarlyTeardown)))
     {
         rc->doneSent = true;
+        if (m_sink)
+        {
+            AgentEvent ev;
+            ev.kind = AgentEventKind::kTeardown;
+            ev.timeNs = nowNs;
+            ev.session = s.leftSession;
+            ev.subsession = side == 1 ? s.rightSub : s.leftSub;
+            ev.detail = side == 1 ? 1 : 0;
+            ev.leftAnchor = rc->id.leftAnchor;
+            ev.requestId = rc->id.requestId;
+            const TwoPaths& tp = rc->paths;
+            ev.vars[0] = tp.OldSent().Value();
+            ev.vars[1] = tp.OldSentAcked().Value();
+            ev.vars[2] = tp.OldRcvd().Value();
+            ev.vars[3] = tp.OldRcvdAcked().Value();
+            ev.vars[4] = tp.HasFirstNewRcvd() ? tp.FirstNewRcvd().Value() : 0;
+            ev.hasFirstNew = tp.HasFirstNewRcvd();
+            ev.cutoff = tp.HasPeerCutoff() ? tp.PeerCutoffValue().Value() : 0;
+            ev.hasCutoff = tp.HasPeerCutoff();
+            ev.delta = NewDelta(index, side);
+            m_sink(ev);
+        }
         ControlMessage done;
         done.type = ControlType::kOldPathDone;
         done.flags = uint8_t(kDone | (side == 1 ? kFromLeft : 0));
@@ -315,8 +375,8 @@ Agent::FinishReconfig(uint32_t index, int side, uint64_t nowNs)
     }
     if (side == 1)
     {
-        s.rightSub = rc.newSub;
-        s.rightLock = Lock{}; // a fresh subsession starts unlocked
+        ReleaseRightLock(index, nowNs); // the old subsession's hold ends with it
+        s.rightSub = rc.newSub;         // and the fresh one starts unlocked
         ++m_counters.reconfigSucceeded;
     }
     else
@@ -345,11 +405,13 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
     // §3.5: the new path cannot be set up (or the session closed while locking): the
     // session stays on the old path and cancelLock / ackCancel unlock the segment. While
     // the lock is still pending the cancel also catches an ackLock already on its way.
-    if (rc->phase == ReconfigPhase::kNewPathSyn ||
-        (reason == 4 && rc->phase == ReconfigPhase::kLocking))
+    if (!MutantActive(Mutant::kAbortWithoutCancel) &&
+        (rc->phase == ReconfigPhase::kNewPathSyn ||
+         (reason == 4 && rc->phase == ReconfigPhase::kLocking)))
     {
         rc->phase = ReconfigPhase::kCancelling;
-        s.rightLock = Lock{};
+        rc->abortReason = reason;
+        ReleaseRightLock(index, nowNs);
         EmitReconfig(AgentEventKind::kReconfigPhase, index, rc->id, uint32_t(rc->phase), nowNs);
         ControlMessage cancel;
         cancel.type = ControlType::kCancelLock;
@@ -362,6 +424,19 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
     ++m_counters.reconfigAborted;
     EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, reason, nowNs);
     EndReconfig(index, 1);
+}
+
+void
+Agent::ReleaseRightLock(uint32_t index, uint64_t nowNs)
+{
+    Session& s = m_sessions.Get(index);
+    if (s.rightLock.state != LockState::kUnlocked)
+    {
+        const Requestor holder = s.rightLock.requestor;
+        s.rightLock = Lock{};
+        EmitReconfig(AgentEventKind::kLockChanged, index, holder, uint32_t(LockState::kUnlocked),
+                     nowNs);
+    }
 }
 
 void
@@ -405,7 +480,7 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const uint32_t ack = v.AckNumber();
     const bool hasAck = (flags & tcpflag::kAck) != 0;
     SessionTrack& tr = m_sessions.Track(idx);
-    tr.Note(side == 1 ? 0 : 1, seq, SegmentLength(v), hasAck, ack);
+    NoteTrack(idx, side, side == 1 ? 0 : 1, seq, SegmentLength(v), hasAck, ack);
 
     TwoPaths& tp = rc->paths;
     const SeqDelta oldDelta = tr.sideDelta[side];
@@ -439,7 +514,11 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     }
 
     const uint32_t len = payloadLen + ((flags & tcpflag::kFin) ? 1 : 0);
-    const uint32_t oldPart = tp.OldPart(Seq(seq), len);
+    uint32_t oldPart = tp.OldPart(Seq(seq), len);
+    if (MutantActive(Mutant::kNewDataOnOldPath) && payloadLen > 0 && Seq(seq) == tp.OldSent())
+    {
+        oldPart = len;
+    }
     const AckPlan plan = hasAck ? tp.PlanAck(Seq(ack)) : AckPlan{};
     const Seq oldRcvd = tp.OldRcvd();
 
@@ -602,11 +681,16 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     v.SetTuple(e.Rewrite());
     ++m_counters.rewritten;
     const uint32_t len = SegmentLength(v);
-    tr.Note(towardRight ? 0 : 1, seqL, len, (flags & tcpflag::kAck) != 0, ack);
+    const int stream = towardRight ? 0 : 1;
+    // The paths reorder: old-path data can arrive after new-path data with a higher ack.
+    const uint32_t ackL = (flags & tcpflag::kAck) && len > 0
+                              ? RaiseStaleAck(idx, side, stream, v)
+                              : ack;
+    NoteTrack(idx, side, stream, seqL, len, (flags & tcpflag::kAck) != 0, ackL);
     rc->paths.DataReceived(isNew ? Path::kNew : Path::kOld, Seq(seqL), len);
     if (flags & tcpflag::kAck)
     {
-        rc->paths.AckReceived(Seq(ack));
+        rc->paths.AckReceived(Seq(ackL));
     }
     TrackClose(idx, flags, towardRight, nowNs);
     CheckTeardown(idx, side, nowNs);

@@ -2,6 +2,7 @@
 // old path, the lock rules, cancellation, and the trigger a middlebox uses to leave.
 #include "agent.h"
 
+#include "mutant.h"
 #include "syn_payload.h"
 
 namespace dysco
@@ -106,12 +107,13 @@ Agent::HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t
 }
 
 void
-Agent::SendControl(uint32_t peer, ControlMessage m, uint64_t nowNs)
+Agent::SendControl(uint32_t peer, const FiveTuple& session, ControlMessage m, uint64_t nowNs)
 {
     ++m_counters.controlSent;
     AgentEvent ev;
     ev.kind = AgentEventKind::kControlSent;
     ev.timeNs = nowNs;
+    ev.session = session;
     ev.subsession = m.subsession;
     ev.detail = uint32_t(m.type);
     ev.leftAnchor = m.leftAnchor;
@@ -132,7 +134,7 @@ Agent::SendRight(uint32_t index, ControlMessage m, uint64_t nowNs)
         return;
     }
     m.subsession = s.rightSub;
-    SendControl(s.rightSub.dstIp, std::move(m), nowNs);
+    SendControl(s.rightSub.dstIp, s.leftSession, std::move(m), nowNs);
 }
 
 void
@@ -144,7 +146,7 @@ Agent::SendLeft(uint32_t index, ControlMessage m, uint64_t nowNs)
         return;
     }
     m.subsession = s.leftSub;
-    SendControl(s.leftSub.srcIp, std::move(m), nowNs);
+    SendControl(s.leftSub.srcIp, s.leftSession, std::move(m), nowNs);
 }
 
 uint32_t
@@ -294,7 +296,10 @@ Agent::OnRequestLock(uint32_t index, ControlMessage m, uint64_t nowNs)
                          nowNs);
         }
         // §3.3: requestLock accumulates the client -> server deltas of the old path.
-        m.delta += m_sessions.Track(index).sideDelta[0] + s.mbDelta[0];
+        if (!MutantActive(Mutant::kSkipLockDelta))
+        {
+            m.delta += m_sessions.Track(index).sideDelta[0] + s.mbDelta[0];
+        }
         SendRight(index, std::move(m), nowNs);
         break;
     case LockAction::kSave:
@@ -322,7 +327,10 @@ Agent::OnAckLock(uint32_t index, ControlMessage m, uint64_t nowNs)
         EmitReconfig(AgentEventKind::kLockChanged, index, RequestorOf(m),
                      uint32_t(LockState::kLocked), nowNs);
         // §3.3: ackLock accumulates the server -> client deltas.
-        m.delta += m_sessions.Track(index).sideDelta[1] + s.mbDelta[1];
+        if (!MutantActive(Mutant::kSkipLockDelta))
+        {
+            m.delta += m_sessions.Track(index).sideDelta[1] + s.mbDelta[1];
+        }
         SendLeft(index, std::move(m), nowNs);
         ReleaseSaved(index, nowNs);
         break;
@@ -407,6 +415,10 @@ Agent::OnCancelLock(uint32_t index, ControlMessage m, uint64_t nowNs)
             }
             EndReconfig(index, 0);
         }
+        if (MutantActive(Mutant::kDropAckCancel))
+        {
+            return;
+        }
         ControlMessage ack = m;
         ack.type = ControlType::kAckCancel;
         SendLeft(index, std::move(ack), nowNs);
@@ -431,9 +443,14 @@ Agent::OnAckCancel(uint32_t index, ControlMessage m, uint64_t nowNs)
         if (rc != nullptr && rc->id == RequestorOf(m) && rc->phase == ReconfigPhase::kCancelling)
         {
             ++m_counters.reconfigAborted;
-            EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, 2, nowNs);
+            EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, rc->abortReason,
+                         nowNs);
             EndReconfig(index, 1);
             ReleaseSaved(index, nowNs);
+        }
+        else
+        {
+            ++m_counters.controlDropped; // no cancel of ours is waiting for it
         }
         return;
     }
@@ -499,7 +516,7 @@ Agent::OnControlFailed(const ControlMessage& m, uint64_t nowNs)
     }
     if (m.type == ControlType::kRequestLock || m.type == ControlType::kCancelLock)
     {
-        s.rightLock = Lock{};
+        ReleaseRightLock(uint32_t(found), nowNs);
         AbortReconfig(uint32_t(found), 3, nowNs);
     }
 }

@@ -32,6 +32,7 @@ enum class AgentEventKind
     kControlReceived,    ///< detail = ControlType
     kControlDropped,     ///< malformed, unknown session or wrong state; detail = reason
     kSplit,              ///< a segment was cut between the two paths
+    kTeardown,           ///< an anchor's teardown predicate held; `vars` holds its variables
 };
 
 const char* ToString(AgentEventKind k);
@@ -45,6 +46,15 @@ struct AgentEvent
     uint32_t detail = 0;  ///< kind-specific: parse error code, chain length, ...
     uint32_t leftAnchor = 0; ///< reconfiguration events: the request's left anchor
     uint32_t requestId = 0;  ///< and its id
+    /// kTeardown: oldSent, oldSentAcked, oldRcvd, oldRcvdAcked, firstNewRcvd (vars[4] valid
+    /// only if hasFirstNew), in the anchor's sequence space; `detail` = 1 at the left anchor.
+    uint32_t vars[5] = {0, 0, 0, 0, 0};
+    bool hasFirstNew = false;
+    int32_t delta = 0; ///< kTeardown: the delta the anchor applies on the new path
+    /// kTeardown: where the other anchor said its old-path bytes end (its oldSent, in this
+    /// anchor's space), valid only if hasCutoff.
+    uint32_t cutoff = 0;
+    bool hasCutoff = false;
 };
 
 struct AgentCounters

@@ -1,5 +1,7 @@
 #include "lock.h"
 
+#include "mutant.h"
+
 namespace dysco
 {
 
@@ -47,9 +49,18 @@ OnRequestLock(Lock& lock, const Requestor& r)
         lock.requestor = r;
         return LockAction::kForward;
     case LockState::kLockPending:
-        // A retransmitted copy of the request we already forwarded is forwarded again.
-        return lock.requestor == r ? LockAction::kForward : LockAction::kSave;
     case LockState::kLocked:
+        if (MutantActive(Mutant::kDoubleLockGrant) && lock.requestor != r)
+        {
+            lock.state = LockState::kLockPending;
+            lock.requestor = r;
+            return LockAction::kForward;
+        }
+        if (lock.state == LockState::kLockPending)
+        {
+            // A retransmitted copy of the request we already forwarded is forwarded again.
+            return lock.requestor == r ? LockAction::kForward : LockAction::kSave;
+        }
         return lock.requestor == r ? LockAction::kForward : LockAction::kNack;
     }
     return LockAction::kUnexpected;
@@ -85,6 +96,10 @@ OnCancelLock(Lock& lock, const Requestor& r, uint32_t self)
     {
         return LockAction::kUnexpected;
     }
+    if (MutantActive(Mutant::kCancelWithoutUnlock) && r.leftAnchor != self)
+    {
+        return LockAction::kForward; // relayed, but the lock is kept
+    }
     lock.state = LockState::kUnlocked;
     lock.requestor = Requestor{};
     return r.leftAnchor == self ? LockAction::kMine : LockAction::kForward;
@@ -93,7 +108,7 @@ OnCancelLock(Lock& lock, const Requestor& r, uint32_t self)
 bool
 TryLockForSelf(Lock& lock, const Requestor& r)
 {
-    if (lock.state != LockState::kUnlocked)
+    if (lock.state != LockState::kUnlocked && !MutantActive(Mutant::kDoubleLockGrant))
     {
         return false;
     }

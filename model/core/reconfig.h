@@ -56,6 +56,7 @@ struct Reconfig
     bool peerDone = false;          ///< the other anchor's oldPathDone arrived
     bool peerCutoffPending = false; ///< cutoff arrived before our two-path phase began
     uint32_t peerCutoffRaw = 0;
+    uint32_t abortReason = 0; ///< left anchor, while cancelling: why (as kReconfigAborted)
 };
 
 } // namespace dysco

@@ -77,6 +77,9 @@ struct SessionTrack
     uint32_t ackHigh[2];   ///< highest acknowledgment seen per direction
     SeqDelta sideDelta[2]; ///< §3.3 deltas this agent applies: [0] left side, [1] right side
     uint8_t valid;         ///< bit d: seqHigh[d] set; bit 2+d: ackHigh[d] set
+    /// Bit `side`: a reconfiguration replaced that side, so what arrives there may come over
+    /// two paths of different lengths, out of order (see Agent::RaiseStaleAck).
+    uint8_t merged;
 
     /// Records a packet of `stream` carrying [seq, seq+len) (SYN/FIN counted) and an ack.
     void Note(int stream, uint32_t seq, uint32_t len, bool hasAck, uint32_t ack)

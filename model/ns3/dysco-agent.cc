@@ -10,6 +10,8 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
+
 namespace ns3
 {
 
@@ -120,7 +122,12 @@ DyscoAgent::GetTypeId()
                             "ns3::DyscoAgent::RewriteTracedCallback")
             .AddTraceSource("Reroute", "An egress packet re-sent through Ipv4 after its rewrite",
                             MakeTraceSourceAccessor(&DyscoAgent::m_rerouteTrace),
-                            "ns3::DyscoAgent::RerouteTracedCallback");
+                            "ns3::DyscoAgent::RerouteTracedCallback")
+            .AddTraceSource("LocalSegment",
+                            "A TCP packet of the node's own stack, as that stack sees it: "
+                            "leaving (before the agent's rewrite) or arriving (after it)",
+                            MakeTraceSourceAccessor(&DyscoAgent::m_localSegmentTrace),
+                            "ns3::DyscoAgent::LocalSegmentTracedCallback");
     return tid;
 }
 
@@ -308,6 +315,20 @@ DyscoAgent::NotifyDrop(Ptr<const Packet> packet, dysco::Direction dir, DropReaso
         ++m_mbDrops;
     }
     m_dropTrace(packet, dir, reason);
+}
+
+void
+DyscoAgent::NotifyLocalSegment(dysco::Direction dir, const std::vector<uint8_t>& packet)
+{
+    m_localSegmentTrace(dir, packet);
+}
+
+bool
+DyscoAgent::IsLocalAddress(uint32_t ip)
+{
+    EnsureAddresses();
+    const auto& locals = GetCore().Config().localAddresses;
+    return std::find(locals.begin(), locals.end(), ip) != locals.end();
 }
 
 void

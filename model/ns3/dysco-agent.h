@@ -79,6 +79,13 @@ public:
     void NotifyReroute(Ptr<const Packet> packet, Ipv4Address oldDst, Ipv4Address newDst);
     /// Sends the packets the core queued (control messages, handshakes, split segments).
     void FlushOutputs();
+    /// True if someone listens to LocalSegment (the hook skips the work otherwise).
+    bool IsLocalSegmentTraced() const { return !m_localSegmentTrace.IsEmpty(); }
+    /// A TCP packet of this node's own stack: leaving it (egress, before the agent's rewrite)
+    /// or arriving for it (ingress, after the rewrite). Raw IPv4 bytes, headers at least.
+    void NotifyLocalSegment(dysco::Direction dir, const std::vector<uint8_t>& packet);
+    /// True if `ip` (host order) is one of this node's addresses.
+    bool IsLocalAddress(uint32_t ip);
 
     /// Flushes the agent's queued packets when the hook is done with the current packet,
     /// so they follow it and never reenter the hook while its buffers are in use.
@@ -105,6 +112,8 @@ public:
                                           const dysco::FiveTuple& after);
     typedef void (*RerouteTracedCallback)(Ptr<const Packet> packet, Ipv4Address oldDst,
                                           Ipv4Address newDst);
+    typedef void (*LocalSegmentTracedCallback)(dysco::Direction dir,
+                                               const std::vector<uint8_t>& packet);
 
 protected:
     void NotifyNewAggregate() override;
@@ -170,6 +179,7 @@ private:
     TracedCallback<dysco::Direction, const dysco::FiveTuple&, const dysco::FiveTuple&>
         m_rewriteTrace;
     TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_rerouteTrace;
+    TracedCallback<dysco::Direction, const std::vector<uint8_t>&> m_localSegmentTrace;
 };
 
 } // namespace ns3

@@ -278,16 +278,24 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
         m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_AGENT);
         return;
     }
-    // Packet middleboxes see forwarded packets with the session's own header, before routing.
+    const bool ipv4 = m_buf.size() >= kIpv4HeaderSize && (m_buf[0] >> 4) == 4;
     Ptr<DyscoMiddlebox> mb = m_agent->GetMiddlebox();
-    if (mb && m_ipv4 && m_buf.size() >= kIpv4HeaderSize && (m_buf[0] >> 4) == 4 &&
-        !IsLocalDestination(Ipv4Address(dysco::Load32(&m_buf[16])), device))
+    const bool traced = ipv4 && m_buf[9] == dysco::kProtoTcp && m_agent->IsLocalSegmentTraced();
+    // Locality costs a lookup: only asked when someone needs the answer.
+    const bool local = !ipv4 || !m_ipv4 || (!mb && !traced) ||
+                       IsLocalDestination(Ipv4Address(dysco::Load32(&m_buf[16])), device);
+    // Packet middleboxes see forwarded packets with the session's own header, before routing.
+    if (mb && m_ipv4 && ipv4 && !local)
     {
         if (!mb->Process(m_buf, device))
         {
             m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_MIDDLEBOX);
             return;
         }
+    }
+    if (traced && local)
+    {
+        m_agent->NotifyLocalSegment(dysco::Direction::kIngress, m_buf); // as TCP will see it
     }
     if (m_buf == m_orig)
     {
@@ -331,7 +339,13 @@ DyscoTrafficControlLayer::Send(Ptr<NetDevice> device, Ptr<QueueDiscItem> item)
     DyscoAgent::OutputFlusher flushAfterThisPacket(PeekPointer(m_agent));
     const Ipv4Header& h = ipItem->GetHeader();
     uint32_t consumed = 0;
-    switch (RunAgent(dysco::Direction::kEgress, p, &h, &consumed))
+    const dysco::Verdict verdict = RunAgent(dysco::Direction::kEgress, p, &h, &consumed);
+    if (h.GetProtocol() == dysco::kProtoTcp && m_agent->IsLocalSegmentTraced() &&
+        m_agent->IsLocalAddress(h.GetSource().Get()))
+    {
+        m_agent->NotifyLocalSegment(dysco::Direction::kEgress, m_orig); // as TCP sent it
+    }
+    switch (verdict)
     {
     case dysco::Verdict::kForward:
         break;

@@ -13,6 +13,14 @@ namespace ns3
 /// Size of the big-endian stream id that precedes the content.
 constexpr uint32_t kStreamIdHeaderSize = 8;
 
+/// The pattern of the bytes a receiver streams back on stream `streamId`'s connection: a
+/// different stream, so bytes that cross from one direction into the other are caught.
+constexpr uint64_t
+ReverseStreamId(uint64_t streamId)
+{
+    return streamId ^ 0x8000000000000000ull;
+}
+
 inline uint8_t
 StreamPatternByte(uint64_t streamId, uint64_t offset)
 {

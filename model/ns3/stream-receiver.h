@@ -1,15 +1,20 @@
 // Byte-exact test sink: accepts any number of TCP connections on Local; per connection reads
 // the 8-byte stream id, then checks every following byte against StreamPatternByte and
 // keeps a record per stream. Closes its side when the peer closes, so the session ends with
-// FINs in both directions.
+// FINs in both directions. With reverse bytes (ReverseBytes, or SetReverseBytes per stream)
+// it also streams StreamPatternByte(ReverseStreamId(id), offset) back on the connection once
+// the stream id arrived, and shuts its send side when that stream is written; ReverseRate
+// paces those writes (StreamPacer).
 #ifndef DYSCO_STREAM_RECEIVER_H
 #define DYSCO_STREAM_RECEIVER_H
 
 #include "ns3/address.h"
 #include "ns3/application.h"
+#include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
+#include "stream-pacer.h"
 
 #include <map>
 #include <vector>
@@ -28,6 +33,12 @@ struct DyscoStreamRecord
     bool error = false;               ///< the connection ended with an error (e.g. RST)
     Time acceptTime;
     Time closeTime; ///< when closed or error was set
+
+    uint64_t reverseRequested = 0; ///< bytes to stream back on this connection
+    uint64_t reverseWritten = 0;   ///< reverse bytes the socket accepted
+    bool reverseShut = false;      ///< the reverse stream ended (written or cut) and FIN queued
+    bool cutShort = false;         ///< CloseStream or AbortStream ended it early
+    bool abortFellBack = false;    ///< an AbortStream found no unread data and sent a FIN
 };
 
 class DyscoStreamReceiver : public Application
@@ -41,7 +52,20 @@ public:
     const std::vector<DyscoStreamRecord>& GetRecords() const { return m_records; }
     Ptr<Socket> GetListeningSocket() const { return m_listener; }
 
+    /// Reverse bytes for stream `streamId` (overrides the ReverseBytes attribute).
+    void SetReverseBytes(uint64_t streamId, uint64_t bytes) { m_reverseFor[streamId] = bytes; }
+    /// Write rate of stream `streamId`'s reverse stream (overrides ReverseRate; 0: unpaced).
+    void SetReverseRate(uint64_t streamId, DataRate rate) { m_rateFor[streamId] = rate; }
+    /// Ends the reverse stream of `streamId` early and sends our FIN (we keep reading).
+    /// False if no open connection carries that stream.
+    bool CloseStream(uint64_t streamId);
+    /// Aborts the connection of `streamId` with a RST, as DyscoStreamSender::Abort does.
+    bool AbortStream(uint64_t streamId);
+
     typedef void (*StreamClosedTracedCallback)(const DyscoStreamRecord& record);
+    /// Bytes of one connection as the application reads them from, or writes them to, its
+    /// socket (stream-id header included), for content-hashed traces.
+    typedef void (*BytesTracedCallback)(Ptr<Socket> socket, const uint8_t* data, uint32_t size);
 
 protected:
     void DoDispose() override;
@@ -52,6 +76,12 @@ private:
         size_t record = 0;
         uint8_t id[8] = {};
         uint32_t idBytes = 0;
+        bool peerClosed = false;
+        bool abortPending = false; ///< AbortStream: close at the next unread data
+        bool aborting = false;     ///< the aborting Close was issued
+        StreamPacer pacer;
+        bool tickPending = false;
+        bool finDeferred = false; ///< stream written; FIN once every byte is acknowledged
     };
 
     void StartApplication() override;
@@ -61,16 +91,33 @@ private:
     void HandleRead(Ptr<Socket> socket);
     void HandlePeerClose(Ptr<Socket> socket);
     void HandleError(Ptr<Socket> socket);
-    void Consume(Connection& c, const uint8_t* data, uint32_t n);
+    void HandleSend(Ptr<Socket> socket, uint32_t available);
+    void Consume(Ptr<Socket> socket, Connection& c, const uint8_t* data, uint32_t n);
+    void SendReverse(Ptr<Socket> socket);
+    /// The reverse stream ends: FIN now, or (`whenAcked`) once every byte is acknowledged.
+    void ShutReverse(Ptr<Socket> socket, DyscoStreamRecord& r, bool whenAcked = false);
     void Finish(Ptr<Socket> socket, bool error);
+    Ptr<Socket> FindStream(uint64_t streamId) const;
+    void AbortNow(Ptr<Socket> socket);
+    void AbortFallbackExpired(Ptr<Socket> socket);
+    void PacerTick(Ptr<Socket> socket);
     static void CloseSocket(Ptr<Socket> socket);
 
     Address m_local;
+    uint64_t m_reverseBytes = 0;
+    uint32_t m_sendSize = 1448;
+    Time m_abortFallback;
+    std::map<uint64_t, uint64_t> m_reverseFor;
+    DataRate m_reverseRate;
+    std::map<uint64_t, DataRate> m_rateFor;
     Ptr<Socket> m_listener;
     std::map<Ptr<Socket>, Connection> m_connections;
     std::vector<DyscoStreamRecord> m_records;
     std::vector<uint8_t> m_rx; ///< reused receive buffer
+    std::vector<uint8_t> m_tx; ///< reused send buffer
     TracedCallback<const DyscoStreamRecord&> m_closedTrace;
+    TracedCallback<Ptr<Socket>, const uint8_t*, uint32_t> m_readTrace;
+    TracedCallback<Ptr<Socket>, const uint8_t*, uint32_t> m_writeTrace;
 };
 
 } // namespace ns3

@@ -34,9 +34,30 @@ DyscoStreamSender::GetTypeId()
             .AddAttribute("SendSize", "Bytes per socket Send call", UintegerValue(1448),
                           MakeUintegerAccessor(&DyscoStreamSender::m_sendSize),
                           MakeUintegerChecker<uint32_t>(1))
+            .AddAttribute("ReverseBytes",
+                          "Content bytes the receiver sends back on the connection; 0: none "
+                          "(the sender shuts its receive side)",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&DyscoStreamSender::m_reverseBytes),
+                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute("Rate", "Write rate of the stream; 0: as fast as the socket takes it",
+                          DataRateValue(DataRate(0)),
+                          MakeDataRateAccessor(&DyscoStreamSender::m_rate), MakeDataRateChecker())
+            .AddAttribute(
+                "AbortFallback", "How long Abort waits for unread data before closing with a FIN",
+                TimeValue(MilliSeconds(100)), MakeTimeAccessor(&DyscoStreamSender::m_abortFallback),
+                MakeTimeChecker(Time(0)))
             .AddTraceSource("Tx", "Bytes handed to the socket",
                             MakeTraceSourceAccessor(&DyscoStreamSender::m_txTrace),
-                            "ns3::Packet::TracedCallback");
+                            "ns3::Packet::TracedCallback")
+            .AddTraceSource("Read", "Reverse-stream bytes read from the socket, in order",
+                            MakeTraceSourceAccessor(&DyscoStreamSender::m_readTrace),
+                            "ns3::DyscoStreamSender::ReadTracedCallback")
+            .AddTraceSource("Closed",
+                            "The socket reported the end of the connection: the peer's FIN "
+                            "(false) or an error such as a RST (true)",
+                            MakeTraceSourceAccessor(&DyscoStreamSender::m_closedTrace),
+                            "ns3::DyscoStreamSender::ClosedTracedCallback");
     return tid;
 }
 
@@ -64,8 +85,17 @@ DyscoStreamSender::StartApplication()
     m_socket->SetConnectCallback(MakeCallback(&DyscoStreamSender::Connected, this),
                                  MakeCallback(&DyscoStreamSender::ConnectFailed, this));
     m_socket->SetSendCallback(MakeCallback(&DyscoStreamSender::SendSpace, this));
+    m_socket->SetCloseCallbacks(MakeCallback(&DyscoStreamSender::HandlePeerClose, this),
+                                MakeCallback(&DyscoStreamSender::HandleError, this));
     m_socket->Connect(m_remote);
-    m_socket->ShutdownRecv();
+    if (m_reverseBytes == 0)
+    {
+        m_socket->ShutdownRecv();
+    }
+    else
+    {
+        m_socket->SetRecvCallback(MakeCallback(&DyscoStreamSender::HandleRead, this));
+    }
 }
 
 void
@@ -84,6 +114,7 @@ DyscoStreamSender::Connected(Ptr<Socket> /* socket */)
 {
     m_connected = true;
     m_connectTime = Simulator::Now();
+    m_pacer.SetRate(m_rate.GetBitRate(), m_sendSize);
     SendData();
 }
 
@@ -97,10 +128,183 @@ DyscoStreamSender::ConnectFailed(Ptr<Socket> /* socket */)
 void
 DyscoStreamSender::SendSpace(Ptr<Socket> /* socket */, uint32_t /* available */)
 {
-    if (m_connected)
+    if (m_finDeferred)
+    {
+        if (AllAcked())
+        {
+            EndSending();
+        }
+        return;
+    }
+    if (m_connected && !m_cutShort)
     {
         SendData();
     }
+}
+
+bool
+DyscoStreamSender::AllAcked() const
+{
+    UintegerValue size;
+    return !m_socket->GetAttributeFailSafe("SndBufSize", size) ||
+           m_socket->GetTxAvailable() >= size.Get();
+}
+
+void
+DyscoStreamSender::PacerTick()
+{
+    m_tickPending = false;
+    if (m_connected && !m_cutShort)
+    {
+        SendData();
+    }
+}
+
+void
+DyscoStreamSender::EndSending()
+{
+    m_finDeferred = false;
+    m_sendShut = true;
+    if (m_reverseBytes == 0)
+    {
+        m_socket->Close();
+    }
+    else
+    {
+        m_socket->ShutdownSend();
+    }
+}
+
+void
+DyscoStreamSender::CloseEarly()
+{
+    if (!m_socket || m_done || m_cutShort || m_peerClosed || m_reset)
+    {
+        return; // nothing left to cut
+    }
+    m_cutShort = true;
+    m_connected = false;
+    EndSending();
+}
+
+void
+DyscoStreamSender::Abort()
+{
+    if (!m_socket || m_abortPending || m_reset || (m_peerClosed && m_sendShut))
+    {
+        return;
+    }
+    m_cutShort = true;
+    m_connected = false;
+    m_abortPending = true;
+    if (m_socket->GetRxAvailable() > 0)
+    {
+        Simulator::ScheduleNow(&DyscoStreamSender::CloseNow, this);
+    }
+    Simulator::Schedule(m_abortFallback, &DyscoStreamSender::AbortFallbackExpired, this);
+}
+
+void
+DyscoStreamSender::CloseNow()
+{
+    if (m_reset)
+    {
+        return;
+    }
+    // Aborting: unread data in the socket makes TcpSocketBase answer with a RST. Otherwise
+    // (a deferred FIN after the peer's) a plain close.
+    m_abortPending = false;
+    m_socket->Close();
+}
+
+void
+DyscoStreamSender::AbortFallbackExpired()
+{
+    if (m_abortPending && !m_reset)
+    {
+        NS_LOG_WARN("stream " << m_streamId << ": no data to leave unread, closing with a FIN");
+        m_abortPending = false;
+        m_abortFellBack = true;
+        EndSending();
+    }
+}
+
+void
+DyscoStreamSender::HandleRead(Ptr<Socket> socket)
+{
+    if (m_abortPending)
+    {
+        // Leave the data unread; close outside the socket's own receive path.
+        Simulator::ScheduleNow(&DyscoStreamSender::CloseNow, this);
+        return;
+    }
+    Ptr<Packet> packet;
+    while ((packet = socket->Recv()) && packet->GetSize() > 0)
+    {
+        const uint32_t n = packet->GetSize();
+        m_rx.resize(n);
+        packet->CopyData(m_rx.data(), n);
+        m_readTrace(m_rx.data(), n);
+        if (m_reverseMismatch < 0)
+        {
+            const uint64_t id = ReverseStreamId(m_streamId);
+            for (uint32_t i = 0; i < n; ++i)
+            {
+                if (m_rx[i] != StreamPatternByte(id, m_reverseReceived + i))
+                {
+                    m_reverseMismatch = static_cast<int64_t>(m_reverseReceived + i);
+                    NS_LOG_WARN("stream " << m_streamId << ": reverse mismatch at "
+                                          << m_reverseMismatch);
+                    break;
+                }
+            }
+        }
+        m_reverseReceived += n;
+    }
+}
+
+void
+DyscoStreamSender::HandlePeerClose(Ptr<Socket> socket)
+{
+    if (m_reverseBytes > 0 && !m_abortPending)
+    {
+        HandleRead(socket); // the close is notified before the last bytes
+    }
+    m_peerClosed = true;
+    m_closeTime = Simulator::Now();
+    m_closedTrace(false);
+    if (m_finDeferred)
+    {
+        // ns-3 ignores the ack riding on the peer's FIN, so our last bytes may never look
+        // acknowledged now. Everything is sent and the peer is done: Close sends the FIN
+        // at once (after the socket finished handling the peer's FIN).
+        m_finDeferred = false;
+        m_sendShut = true;
+        Simulator::ScheduleNow(&DyscoStreamSender::CloseNow, this);
+    }
+    if (m_abortPending)
+    {
+        if (m_sendShut)
+        {
+            m_abortPending = false; // both FINs went through: nothing left to abort
+        }
+        else
+        {
+            Simulator::ScheduleNow(&DyscoStreamSender::CloseNow, this); // still owed
+        }
+    }
+}
+
+void
+DyscoStreamSender::HandleError(Ptr<Socket> /* socket */)
+{
+    m_reset = true;
+    m_abortPending = false;
+    if (m_closeTime.IsZero())
+    {
+        m_closeTime = Simulator::Now();
+    }
+    m_closedTrace(true);
 }
 
 void
@@ -114,8 +318,20 @@ DyscoStreamSender::SendData()
         {
             break; // SendSpace resumes when the socket frees buffer space
         }
-        const uint32_t n =
-            static_cast<uint32_t>(std::min<uint64_t>({m_sendSize, available, end - m_sent}));
+        const uint64_t allowed = m_pacer.Allowance();
+        const uint32_t n = static_cast<uint32_t>(
+            std::min<uint64_t>({m_sendSize, available, end - m_sent, allowed}));
+        if (n == 0 || (allowed < m_sendSize && n < end - m_sent && n < available))
+        {
+            // Paced: wait for a full write's worth (or the rest of the stream).
+            if (!m_tickPending)
+            {
+                m_tickPending = true;
+                Simulator::Schedule(m_pacer.WaitFor(std::min<uint64_t>(m_sendSize, end - m_sent)),
+                                    &DyscoStreamSender::PacerTick, this);
+            }
+            break;
+        }
         m_chunk.resize(n);
         for (uint32_t i = 0; i < n; ++i)
         {
@@ -131,6 +347,7 @@ DyscoStreamSender::SendData()
             break;
         }
         NS_ABORT_MSG_IF(static_cast<uint32_t>(actual) != n, "TCP socket took a partial write");
+        m_pacer.Consume(n);
         m_sent += n;
         m_written = m_sent > kStreamIdHeaderSize ? m_sent - kStreamIdHeaderSize : 0;
         m_txTrace(packet);
@@ -139,7 +356,15 @@ DyscoStreamSender::SendData()
     {
         m_done = true;
         m_connected = false;
-        m_socket->Close();
+        // With a reverse stream the server may end at the same moment. A FIN riding on our
+        // last data segment would then meet its FIN, and ns-3.37's TcpSocketBase files a FIN
+        // that carries data at the segment's first byte while in FIN_WAIT (ProcessWait), so
+        // the close never completes. An empty FIN, once every byte is acknowledged, is safe.
+        m_finDeferred = m_reverseBytes > 0 && !AllAcked();
+        if (!m_finDeferred)
+        {
+            EndSending();
+        }
     }
 }
 

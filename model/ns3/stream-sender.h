@@ -1,15 +1,21 @@
 // Byte-exact test source: connects over TCP to Remote, writes an 8-byte big-endian StreamId,
 // then TotalBytes of StreamPatternByte(StreamId, offset), and closes. Flow control as in
-// BulkSendApplication (TxAvailable and the send callback).
+// BulkSendApplication (TxAvailable and the send callback). With ReverseBytes > 0 it also
+// verifies the stream the receiver sends back on the same connection
+// (StreamPatternByte(ReverseStreamId(StreamId), offset)), and only shuts its send side when
+// done, so the reverse stream keeps flowing after its FIN. With Rate set, writes are paced
+// (StreamPacer) instead of filling the socket's buffer.
 #ifndef DYSCO_STREAM_SENDER_H
 #define DYSCO_STREAM_SENDER_H
 
 #include "ns3/address.h"
 #include "ns3/application.h"
+#include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "ns3/packet.h"
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
+#include "stream-pacer.h"
 
 #include <vector>
 
@@ -32,6 +38,32 @@ public:
     Time GetConnectTime() const { return m_connectTime; }
     bool ConnectionFailed() const { return m_failed; }
 
+    /// Reverse-stream bytes read so far, and the offset of the first wrong one (-1: none).
+    uint64_t GetReverseBytesReceived() const { return m_reverseReceived; }
+    int64_t GetReverseFirstMismatch() const { return m_reverseMismatch; }
+    /// The connection ended normally (the peer's FIN or RST arrived after ours, or before).
+    bool IsPeerClosed() const { return m_peerClosed; }
+    /// The connection ended with an error (this side sent a RST, or the connection failed).
+    bool IsReset() const { return m_reset; }
+    Time GetCloseTime() const { return m_closeTime; }
+
+    /// Ends the stream early, as an application closing mid-transfer: nothing more is
+    /// written, and the FIN follows what the socket already holds.
+    void CloseEarly();
+    /// Aborts the connection with a RST. ns-3's TcpSocketBase sends one when an application
+    /// closes a socket holding unread data, so reading stops and the socket is closed as soon
+    /// as data is waiting; if none arrives within AbortFallback, it closes with a FIN instead.
+    void Abort();
+    /// True once CloseEarly or Abort cut the stream short.
+    bool WasCutShort() const { return m_cutShort; }
+    /// True if an Abort found no data to leave unread and closed with a FIN.
+    bool AbortFellBack() const { return m_abortFellBack; }
+
+    /// Reverse-stream bytes as the application reads them (for content-hashed traces).
+    typedef void (*ReadTracedCallback)(const uint8_t* data, uint32_t size);
+    /// The socket reported the connection's end: the peer's FIN (error false) or an error.
+    typedef void (*ClosedTracedCallback)(bool error);
+
 protected:
     void DoDispose() override;
 
@@ -43,11 +75,26 @@ private:
     void ConnectFailed(Ptr<Socket> socket);
     void SendSpace(Ptr<Socket> socket, uint32_t available);
     void SendData();
+    void HandleRead(Ptr<Socket> socket);
+    void HandlePeerClose(Ptr<Socket> socket);
+    void HandleError(Ptr<Socket> socket);
+    /// Our side is done sending: Close without a reverse stream, ShutdownSend with one (a
+    /// Close with reverse bytes still in the receive buffer would send a RST).
+    void EndSending();
+    bool AllAcked() const; ///< every byte written was acknowledged
+    void CloseNow();
+    void AbortFallbackExpired();
+    void PacerTick();
 
     Address m_remote;
     uint64_t m_totalBytes = 0;
     uint64_t m_streamId = 0;
     uint32_t m_sendSize = 1448;
+    uint64_t m_reverseBytes = 0;
+    Time m_abortFallback;
+    DataRate m_rate;
+    StreamPacer m_pacer;
+    bool m_tickPending = false;
 
     Ptr<Socket> m_socket;
     bool m_connected = false;
@@ -57,7 +104,20 @@ private:
     uint64_t m_sent = 0;    ///< bytes handed to the socket, stream-id header included
     uint64_t m_written = 0; ///< content bytes only
     std::vector<uint8_t> m_chunk;
+    std::vector<uint8_t> m_rx;
+    uint64_t m_reverseReceived = 0;
+    int64_t m_reverseMismatch = -1;
+    bool m_peerClosed = false;
+    bool m_reset = false;
+    bool m_cutShort = false;
+    bool m_abortPending = false;
+    bool m_abortFellBack = false;
+    bool m_sendShut = false;    ///< our FIN is queued (Close or ShutdownSend called)
+    bool m_finDeferred = false; ///< stream written; FIN once every byte is acknowledged
+    Time m_closeTime;
     TracedCallback<Ptr<const Packet>> m_txTrace;
+    TracedCallback<const uint8_t*, uint32_t> m_readTrace;
+    TracedCallback<bool> m_closedTrace;
 };
 
 } // namespace ns3

@@ -61,16 +61,28 @@ struct Chain
     SeqDelta up = 0;   ///< what a middlebox adds to A's sequence numbers on the way to D
     SeqDelta down = 0; ///< and to D's on the way to A
 
+    /// `declareAt`: the node whose middlebox declares (up, down) when the SYN passes it, as
+    /// a sequence-shifting middlebox does.
     Chain(std::vector<uint32_t> middleboxes, uint32_t isnA_ = 1000, uint32_t isnD_ = 9000,
           std::vector<uint32_t> extra = {},
           std::function<void(uint32_t, std::vector<uint8_t>&)> mb = nullptr, SeqDelta up_ = 0,
-          SeqDelta down_ = 0)
+          SeqDelta down_ = 0, uint32_t declareAt = 0)
         : isnA(isnA_),
           isnD(isnD_),
           up(up_),
           down(down_)
     {
         net.middlebox = mb;
+        if (declareAt != 0)
+        {
+            net.middlebox = [this, mb, declareAt](uint32_t node, std::vector<uint8_t>& pkt) {
+                if (node == declareAt && pkt[9] == kProtoTcp && View(pkt).v.Flags() == tcpflag::kSyn)
+                {
+                    net[node].SetMiddleboxDelta(session, up, down);
+                }
+                mb(node, pkt);
+            };
+        }
         for (uint32_t n : {kA, kD})
         {
             net.Add(n);
@@ -277,6 +289,65 @@ TEST(AgentReconfig, DeltasAcrossTheSequenceWrap)
     CheckDeltasAfterDeletingB(0xFFFFFF00u, 0xFFFFFFF0u, 0x300, -0x7FFF0000);
 }
 
+/// A shifter like the one above, at `node` instead of B.
+std::function<void(uint32_t, std::vector<uint8_t>&)>
+ShifterAt(uint32_t at, SeqDelta up, SeqDelta down)
+{
+    auto shift = Shifter(up, down);
+    return [at, shift](uint32_t node, std::vector<uint8_t>& pkt) { shift(node == at ? kB : 0, pkt); };
+}
+
+/// An anchor whose own middlebox shifts sequence numbers: its agent sees the session's
+/// numbers in two spaces (before and after the shift), and must judge the old path by the
+/// numbers of the side being replaced. The shifts are chosen so that the other side's
+/// numbers compare higher (a tracker mixing both spaces then keeps the wrong ones).
+void
+CheckAnchorWithItsOwnDelta(uint32_t shifter, uint32_t leftAnchor, uint32_t rightAnchor,
+                           uint32_t deleted, SeqDelta up, SeqDelta down)
+{
+    // The middlebox declares its deltas as the SYN passes, before any other packet.
+    Chain c({kB, kC}, 1000, 9000, {}, ShifterAt(shifter, up, down), up, down, shifter);
+    c.DataA(300);
+    c.DataD(200);
+    c.AckA();
+    c.AckD();
+    ASSERT_NE(c.net[leftAnchor].Reconfigure(c.session, rightAnchor, {}, c.net.now), 0u);
+    c.net.Run();
+    c.DataA(100);
+    c.DataD(100);
+    c.AckA();
+    c.AckD();
+    EXPECT_EQ(c.net[leftAnchor].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[leftAnchor].ActiveReconfigurations(), 0u);
+    EXPECT_EQ(c.net[rightAnchor].ActiveReconfigurations(), 0u);
+    EXPECT_EQ(c.net[deleted].SessionCount(), 0u);
+    // Still byte-exact at both ends, in each end's own numbers.
+    const size_t mark = c.net.wire.size();
+    const uint32_t aSeq = c.sndA;
+    c.DataA(10);
+    EXPECT_TRUE(c.Tcps(mark, kA, deleted).empty());
+    View atD(c.net.delivered[kD].back());
+    EXPECT_EQ(atD.v.SeqNumber(), aSeq + uint32_t(up));
+    EXPECT_EQ(atD.v.AckNumber(), c.sndD);
+    const uint32_t dSeq = c.sndD;
+    c.DataD(10);
+    View atA(c.net.delivered[kA].back());
+    EXPECT_EQ(atA.v.SeqNumber(), dSeq + uint32_t(down));
+    EXPECT_EQ(atA.v.AckNumber(), c.sndA);
+}
+
+TEST(AgentReconfig, ARightAnchorWhoseMiddleboxShiftsSequenceNumbersTearsDown)
+{
+    // C shifts; A deletes B, so C is the right anchor.
+    CheckAnchorWithItsOwnDelta(kC, kA, kC, kB, 0x40000000, -0x12345678);
+}
+
+TEST(AgentReconfig, ALeftAnchorWhoseMiddleboxShiftsSequenceNumbersTearsDown)
+{
+    // B shifts; B deletes C, so B is the left anchor.
+    CheckAnchorWithItsOwnDelta(kB, kB, kD, kC, -0x40000000, 0x12345678);
+}
+
 TEST(AgentReconfig, OldBytesStayOnTheOldPathAndStraddlingSegmentsAreCut)
 {
     Chain c({kB});
@@ -430,6 +501,81 @@ TEST(AgentReconfig, LostControlMessagesAreRetransmitted)
     EXPECT_EQ(c.net[kB].SessionCount(), 0u);
 }
 
+TEST(AgentReconfig, OldPathDataOvertakenByTheNewPathNeverCarriesAnAckGoingBackwards)
+{
+    // The new path is shorter, so D's data sent on it can reach A before D's older data on
+    // the old path. That older data carries an older ack. Stacks that drop a segment whose
+    // ack is below SND.UNA (ns-3's TcpSocketBase discards its data too) would lose those
+    // bytes until a timeout; the anchor passes such data on with the highest ack it has
+    // already delivered.
+    Chain c({kB});
+    c.DataA(100);
+    c.AckD();
+    std::vector<uint8_t> held;
+    c.net.lose = [&](const WirePacket& w) {
+        if (held.empty() && w.from == kD && w.to == kB && w.bytes[9] == kProtoTcp &&
+            View(w.bytes).v.PayloadLength() > 0)
+        {
+            held = w.bytes;
+            return true;
+        }
+        return false;
+    };
+    c.DataD(300); // held back on the old path, with an ack of A's first 100 bytes
+    ASSERT_FALSE(held.empty());
+    const uint32_t staleAck = View(held).v.AckNumber();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    ASSERT_EQ(c.net[kA].ActiveReconfigurations(), 1u); // D's old bytes keep both paths open
+    c.DataA(50);
+    c.DataD(20); // on the new path: acks A's 150 bytes and reaches A first
+    EXPECT_EQ(View(c.net.delivered[kA].back()).v.AckNumber(), c.sndA);
+    EXPECT_NE(staleAck, c.sndA);
+
+    // The held packet now arrives through B, the old path.
+    ASSERT_EQ(c.net[kB].Process(Direction::kIngress, held, c.net.now), Verdict::kForward);
+    ASSERT_EQ(c.net[kB].Process(Direction::kEgress, held, c.net.now), Verdict::kForward);
+    ASSERT_EQ(c.net[kA].Process(Direction::kIngress, held, c.net.now), Verdict::kForward);
+    View atA(held);
+    EXPECT_EQ(atA.v.PayloadLength(), 300u);
+    EXPECT_EQ(atA.v.AckNumber(), c.sndA);
+    EXPECT_TRUE(atA.v.ChecksumsValid());
+}
+
+TEST(AgentReconfig, AfterTheTeardownAStaleAckIsRaisedAndTheWindowKeepsItsRightEdge)
+{
+    // After the teardown the new path can still deliver segments that shorter-path traffic
+    // overtook. D's segment is held back on the new path while D's next one, acking more of
+    // A's bytes, arrives first.
+    Chain c({kB});
+    c.DataA(100);
+    c.AckD();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    ASSERT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    std::vector<uint8_t> held;
+    c.net.lose = [&](const WirePacket& w) {
+        if (held.empty() && w.from == kD && w.to == kA && w.bytes[9] == kProtoTcp &&
+            View(w.bytes).v.PayloadLength() > 0)
+        {
+            held = w.bytes;
+            return true;
+        }
+        return false;
+    };
+    c.DataD(50); // held: acks A's first 100 bytes
+    ASSERT_FALSE(held.empty());
+    const uint16_t window = View(held).v.Window();
+    c.DataA(300);
+    c.DataD(20); // acks all 400 of A's bytes, arrives first
+    ASSERT_EQ(c.net[kA].Process(Direction::kIngress, held, c.net.now), Verdict::kForward);
+    View atA(held);
+    EXPECT_EQ(atA.v.AckNumber(), c.sndA);
+    // 300 bytes more acked: the window (scale 7 in kSynOptions) shrinks by ceil(300 / 128).
+    EXPECT_EQ(atA.v.Window(), window - 3);
+    EXPECT_TRUE(atA.v.ChecksumsValid());
+}
+
 TEST(AgentReconfig, FinDuringTheTwoPathPhaseClosesCleanly)
 {
     Chain c({kB});
@@ -489,6 +635,13 @@ TEST(AgentReconfig, MalformedAndUnknownControlMessagesAreDroppedAndCounted)
     EXPECT_EQ(c.net[kA].Process(Direction::kIngress, stray, c.net.now), Verdict::kConsume);
     EXPECT_EQ(c.net[kA].Counters().controlDropped, 1u);
     EXPECT_EQ(s->rightLock.state, LockState::kUnlocked);
+    // An ackCancel for a cancel this left anchor never sent.
+    m.type = ControlType::kAckCancel;
+    m.serial = 7;
+    auto strayCancel = BuildControlPacket(kB, kA, m);
+    EXPECT_EQ(c.net[kA].Process(Direction::kIngress, strayCancel, c.net.now), Verdict::kConsume);
+    EXPECT_EQ(c.net[kA].Counters().controlDropped, 2u);
+    EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
 }
 
 TEST(AgentReconfig, ASessionThatClosesWhileLockingAbortsAndLeavesNoState)
@@ -504,11 +657,20 @@ TEST(AgentReconfig, ASessionThatClosesWhileLockingAbortsAndLeavesNoState)
         }
         return false;
     };
+    std::vector<uint32_t> reasons;
+    c.net[kA].SetEventSink([&](const AgentEvent& e) {
+        if (e.kind == AgentEventKind::kReconfigAborted)
+        {
+            reasons.push_back(e.detail);
+        }
+    });
     ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
     c.net.Run();
     c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kRst | tcpflag::kAck));
     c.net.Advance(500'000'000);
     EXPECT_EQ(c.net[kA].Counters().reconfigAborted, 1u);
+    // Reported as closed (4), not as a failed new path (2), although it ended via ackCancel.
+    EXPECT_EQ(reasons, std::vector<uint32_t>{4});
     EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
     for (uint32_t n : {kA, kB, kD})
     {
@@ -531,4 +693,89 @@ TEST(AgentReconfig, ChainSynsForOtherHostsPassARouterUntouched)
     EXPECT_EQ(syn, copy);
     EXPECT_EQ(router.SessionCount(), 0u);
     EXPECT_EQ(router.Counters().dropped, 0u);
+}
+
+namespace
+{
+
+/// What the trace recorder needs from the events of one agent.
+struct EventLog
+{
+    std::vector<LockState> locks; ///< kLockChanged states, in order
+    std::vector<FiveTuple> controlSessions;
+    std::vector<AgentEvent> teardowns;
+
+    void Attach(Agent& a)
+    {
+        a.SetEventSink(
+            [this](const AgentEvent& e)
+            {
+                if (e.kind == AgentEventKind::kLockChanged)
+                {
+                    locks.push_back(LockState(e.detail));
+                }
+                else if (e.kind == AgentEventKind::kControlSent)
+                {
+                    controlSessions.push_back(e.session);
+                }
+                else if (e.kind == AgentEventKind::kTeardown)
+                {
+                    teardowns.push_back(e);
+                }
+            });
+    }
+};
+
+} // namespace
+
+TEST(AgentReconfig, TraceEventsEndEveryLockHoldAndNameTheSession)
+{
+    Chain c({kB});
+    c.DataA(1000);
+    c.AckD();
+    EventLog a;
+    EventLog b;
+    EventLog d;
+    a.Attach(c.net[kA]);
+    b.Attach(c.net[kB]);
+    d.Attach(c.net[kD]);
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    ASSERT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    // The left anchor's hold on A -> B ends with the subsession it replaced.
+    EXPECT_EQ(a.locks, (std::vector<LockState>{LockState::kLockPending, LockState::kLocked,
+                                               LockState::kUnlocked}));
+    // Every control message an agent sends names the session (the recorder's key).
+    for (const EventLog* log : {&a, &b, &d})
+    {
+        ASSERT_FALSE(log->controlSessions.empty());
+        for (const FiveTuple& t : log->controlSessions)
+        {
+            EXPECT_EQ(t, c.session);
+        }
+    }
+    // Both anchors report where the new path begins: its first byte, or the announced cutoff.
+    ASSERT_EQ(a.teardowns.size(), 1u);
+    ASSERT_EQ(d.teardowns.size(), 1u);
+    for (const AgentEvent& t : {a.teardowns[0], d.teardowns[0]})
+    {
+        EXPECT_TRUE(t.hasCutoff);
+        EXPECT_EQ(t.vars[2], t.hasFirstNew && t.vars[4] == t.vars[2] ? t.vars[4] : t.cutoff);
+    }
+}
+
+TEST(AgentReconfig, AnAbortedReconfigurationReportsItsUnlock)
+{
+    Chain c({kB}, 1000, 9000, {kE});
+    c.net.down.insert(kE);
+    c.DataA(100);
+    c.AckD();
+    EventLog a;
+    a.Attach(c.net[kA]);
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {kE}, c.net.now), 0u);
+    c.net.Run();
+    c.net.Advance(1'000'000'000);
+    ASSERT_EQ(c.net[kA].Counters().reconfigAborted, 1u);
+    EXPECT_EQ(a.locks, (std::vector<LockState>{LockState::kLockPending, LockState::kLocked,
+                                               LockState::kUnlocked}));
 }

@@ -65,12 +65,26 @@ TEST(ArgsParse, HelpVersionAndPlannedSubcommands)
     EXPECT_EQ(ParseCommandLine({"run", "-h"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"help"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"--version"}).kind, CliCommand::Kind::kVersion);
-    for (const char* sub : {"check", "reproduce", "fuzz", "regress", "diagram", "campaign"})
+    for (const char* sub : {"reproduce", "fuzz", "regress", "diagram", "campaign"})
     {
         CliCommand c = ParseCommandLine({sub, "whatever"});
         EXPECT_EQ(c.kind, CliCommand::Kind::kNotImplemented) << sub;
         EXPECT_EQ(c.subcommand, sub);
     }
+}
+
+TEST(ArgsParse, CheckPassesItsArgumentsThrough)
+{
+    CliCommand c = ParseCommandLine({"check", "t.trace", "--help", "--json"});
+    EXPECT_EQ(c.kind, CliCommand::Kind::kCheck);
+    EXPECT_EQ(c.checkArgs, (std::vector<std::string>{"t.trace", "--help", "--json"}));
+}
+
+TEST(ArgsParse, TraceIsOnUnlessNoTrace)
+{
+    EXPECT_TRUE(ParseCommandLine({"run", "s.json"}).run.trace);
+    EXPECT_TRUE(ParseCommandLine({"run", "s.json", "--trace"}).run.trace);
+    EXPECT_FALSE(ParseCommandLine({"run", "s.json", "--no-trace"}).run.trace);
 }
 
 } // namespace

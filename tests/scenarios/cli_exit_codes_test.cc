@@ -49,7 +49,7 @@ TEST(CliExitCodes, UsageErrorsAreTwo)
 
 TEST(CliExitCodes, PlannedSubcommandsAreNotImplemented)
 {
-    for (const char* sub : {"check", "reproduce", "fuzz", "regress", "diagram", "campaign"})
+    for (const char* sub : {"reproduce", "fuzz", "regress", "diagram", "campaign"})
     {
         ProcessResult r = RunDyscosim({sub});
         EXPECT_EQ(r.exitCode, 2) << sub;
@@ -68,7 +68,7 @@ TEST(CliExitCodes, BadScenarioIsTwoAndNothingRuns)
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_EQ(r.err, "dyscosim: error: " + file +
                          ": $.links[0].latency: unknown key; expected one of: a, b, rate, "
-                         "delay, loss\n");
+                         "delay, loss, control_loss, data_loss\n");
     EXPECT_EQ(r.out, "");
     EXPECT_FALSE(Exists(dir + "/out"));
 

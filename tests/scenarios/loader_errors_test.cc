@@ -73,17 +73,17 @@ TEST(LoaderErrors, UnknownKeySuggestsTheClosest)
     json doc = ValidScenario();
     doc["links"][1]["latency"] = "2ms";
     EXPECT_EQ(ErrorOf(doc), "bad.json: $.links[1].latency: unknown key; expected one of: a, b, "
-                            "rate, delay, loss");
+                            "rate, delay, loss, control_loss, data_loss");
     doc = ValidScenario();
     doc["links"][1]["dealy"] = "2ms";
     EXPECT_EQ(ErrorOf(doc), "bad.json: $.links[1].dealy: unknown key (did you mean \"delay\"?); "
-                            "expected one of: a, b, rate, delay, loss");
+                            "expected one of: a, b, rate, delay, loss, control_loss, data_loss");
     doc = ValidScenario();
     doc["duration"] = 3;
     EXPECT_EQ(ErrorOf(doc),
               "bad.json: $.duration: unknown key (did you mean \"duration_s\"?); expected one "
               "of: name, description, seed, duration_s, quick, nodes, links, tcp, policies, "
-              "traffic");
+              "traffic, dysco, reconfigurations, injections");
 }
 
 TEST(LoaderErrors, MissingField)

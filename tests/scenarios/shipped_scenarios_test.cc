@@ -13,18 +13,20 @@ std::vector<std::string>
 ScenarioFiles()
 {
     std::vector<std::string> files;
-    std::string dir = SourceDir() + "/scenarios";
-    if (DIR* d = opendir(dir.c_str()))
+    for (std::string dir : {SourceDir() + "/scenarios", SourceDir() + "/scenarios/reconfig"})
     {
-        while (dirent* e = readdir(d))
+        if (DIR* d = opendir(dir.c_str()))
         {
-            std::string name = e->d_name;
-            if (name.size() > 5 && name.substr(name.size() - 5) == ".json")
+            while (dirent* e = readdir(d))
             {
-                files.push_back(dir + "/" + name);
+                std::string name = e->d_name;
+                if (name.size() > 5 && name.substr(name.size() - 5) == ".json")
+                {
+                    files.push_back(dir + "/" + name);
+                }
             }
+            closedir(d);
         }
-        closedir(d);
     }
     return files;
 }
@@ -32,7 +34,7 @@ ScenarioFiles()
 TEST(ShippedScenarios, AllLoad)
 {
     auto files = ScenarioFiles();
-    ASSERT_GE(files.size(), 3u);
+    ASSERT_GE(files.size(), 20u);
     for (const auto& f : files)
     {
         EXPECT_NO_THROW(LoadScenarioFile(f)) << f;
@@ -47,6 +49,10 @@ TEST(ShippedScenarios, QuickstartIsTheReadmeScenario)
     EXPECT_EQ(s.SessionCount(), 20u);
     ASSERT_EQ(s.policies.size(), 1u);
     EXPECT_EQ(s.policies[0].chain.size(), 2u);
+    EXPECT_EQ(s.nodes[1].middlebox, MiddleboxKind::kSeqOffset);
+    ASSERT_EQ(s.reconfigurations.size(), 1u); // the default scenario reconfigures
+    EXPECT_TRUE(s.reconfigurations[0].deleteNode);
+    EXPECT_GT(s.traffic[0].reverseBytes, 0u);
     Scenario q = LoadScenarioFile(SourceDir() + "/scenarios/quickstart.json", LoadOptions{true});
     EXPECT_LT(q.SessionCount(), s.SessionCount());
     EXPECT_LT(q.durationS, s.durationS);

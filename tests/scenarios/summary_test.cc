@@ -130,9 +130,10 @@ TEST(Summary, SessionsCsv)
     RunResult r = Result();
     r.sessions[1] = Session(2, 100, 100, 50, 50, false);
     EXPECT_EQ(SessionsCsv(r), "stream_id,from,to,bytes_written,bytes_delivered,first_mismatch,"
-                              "completed,close_time_s\n"
-                              "1,client,server,100,100,-1,1,1.250000\n"
-                              "2,client,server,100,50,50,0,\n");
+                              "completed,close_time_s,reverse_written,reverse_delivered,"
+                              "reverse_first_mismatch,injected\n"
+                              "1,client,server,100,100,-1,1,1.250000,0,0,-1,\n"
+                              "2,client,server,100,50,50,0,,0,0,-1,\n");
 }
 
 } // namespace

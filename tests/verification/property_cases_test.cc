@@ -23,7 +23,7 @@ struct Case
 };
 
 Trace
-Parse(const std::string& records)
+Parse(const std::string& records, const std::string& header = kHeader)
 {
     std::istringstream in(records);
     std::string line;
@@ -34,16 +34,16 @@ Parse(const std::string& records)
     }
     Trace t;
     std::string error;
-    std::string text = std::string(kHeader) + "\n" + records + "end " + std::to_string(n) + "\n";
+    std::string text = header + "\n" + records + "end " + std::to_string(n) + "\n";
     EXPECT_TRUE(TraceReader::Parse(text, "case", &t, &error)) << error;
     return t;
 }
 
 void
-Expect(const Case& c)
+Expect(const Case& c, const std::string& header = kHeader)
 {
     SCOPED_TRACE(c.name);
-    Trace t = Parse(c.records);
+    Trace t = Parse(c.records, header);
     SessionIndex index(t);
     z3::context ctx;
     uint64_t scanFirst = 0;
@@ -102,6 +102,7 @@ TEST(SeqAckCases, AckSackAndTimestampBoundaries)
         {"TSecr = first TSval", P, 0, AckAtH0("2001", "901,100", "-")},
         {"TSecr newer than any sent", P, 11, AckAtH0("2001", "901,103", "-")},
         {"TSecr older than the first", P, 11, AckAtH0("2001", "901,99", "-")},
+        {"TSecr 0 echoes nothing", P, 0, AckAtH0("2001", "901,0", "-")},
     };
     for (const Case& c : cases)
     {
@@ -375,6 +376,31 @@ TEST(CleanCases, ClosesAndAgentState)
     {
         Expect(c);
     }
+}
+
+TEST(CleanCases, StateGraceAfterTheCloses)
+{
+    // Agents keep a closed session's state for their close linger: with "state_grace_ns" in
+    // the header, state still held at the end is a leak only once the grace has passed since
+    // both endpoints closed (at 9000), by the end of the run ("stop_ns" or the last record).
+    const auto P = PropertyId::kCleanTermination;
+    const std::string s = "1000 S 1 h0 h1 10.0.0.1:1>10.0.0.2:80 0 0 -\n1100 A 1 m1\n";
+    const std::string closes = "9000 C 1 h0 fin\n9000 C 1 h1 fin\n";
+    auto header = [](const char* extra)
+    {
+        return std::string(
+                   R"({"format":"dyscosim-trace","version":1,"nodes":["h0","m1","m2","h1"],)") +
+               extra + "}";
+    };
+    Expect({"run ends within the grace", P, 0, s + closes},
+           header(R"("state_grace_ns":1000,"stop_ns":9999)"));
+    Expect({"run ends at the grace", P, 2, s + closes},
+           header(R"("state_grace_ns":1000,"stop_ns":10000)"));
+    Expect({"a later record ends the run", P, 2, s + closes + "10000 C 1 h1 fin\n"},
+           header(R"("state_grace_ns":1000)"));
+    Expect({"no grace given: any leftover state is a leak", P, 2, s + closes});
+    Expect({"an endpoint never closed: the close rule flags it", P, 1, s + "9000 C 1 h0 fin\n"},
+           header(R"("state_grace_ns":1000,"stop_ns":99999)"));
 }
 
 } // namespace

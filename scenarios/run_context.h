@@ -1,0 +1,81 @@
+// What the parts of a run share once the ns-3 objects exist: the scenario, its nodes and
+// address plan, and per stream its applications, so reconfiguration triggers and FIN/RST
+// injection can find a session's agents and endpoints. Owned by the runner's Simulation.
+#ifndef DYSCOSIM_RUN_CONTEXT_H
+#define DYSCOSIM_RUN_CONTEXT_H
+
+#include "address_plan.h"
+#include "core/five_tuple.h"
+#include "ns3/dysco-agent.h"
+#include "ns3/dysco-seq-offset.h"
+#include "ns3/node-container.h"
+#include "ns3/stream-receiver.h"
+#include "ns3/stream-sender.h"
+#include "scenario.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dyscosim
+{
+
+/// One session of the scenario (stream ids start at 1, in traffic order).
+struct StreamApps
+{
+    uint64_t streamId = 0;
+    size_t traffic = 0; ///< index into Scenario::traffic
+    size_t from = 0;    ///< client node
+    size_t to = 0;      ///< server node
+    ns3::Ptr<ns3::DyscoStreamSender> sender;
+    ns3::Ptr<ns3::DyscoStreamReceiver> receiver;
+    std::string injected; ///< the FIN/RST action fired on it, if any
+    double injectedAtS = -1;
+};
+
+class RunContext
+{
+public:
+    RunContext(const Scenario& s, const AddressPlan& plan, ns3::NodeContainer nodes)
+        : scenario(s)
+        , plan(plan)
+        , nodes(nodes)
+    {
+    }
+
+    ns3::Ptr<ns3::DyscoAgent> Agent(size_t node) const;
+    /// The address a node's agent uses (its first address).
+    uint32_t AgentAddress(size_t node) const { return plan.FirstAddress(node); }
+    /// The node that owns `address`, if any.
+    std::optional<size_t> NodeOf(uint32_t address) const;
+    /// The node's name, or the dotted address when no node has it.
+    std::string NameOf(uint32_t address) const;
+
+    StreamApps* Stream(uint64_t streamId);
+    /// The stream of a session five-tuple (client -> server or reversed); 0 if none.
+    uint64_t StreamOf(const dysco::FiveTuple& session);
+    /// Stream ids a selector names, in order.
+    std::vector<uint64_t> Select(const SessionSelector& sel) const;
+    bool Selects(const SessionSelector& sel, uint64_t streamId) const;
+    /// The session header (client -> server) of a stream whose client socket exists.
+    std::optional<dysco::FiveTuple> SessionOf(uint64_t streamId);
+
+    /// The latest shifted sequence numbers of a session at any seq_offset box.
+    bool LatestShiftedSeq(const dysco::FiveTuple& session, uint32_t out[2]) const;
+
+    const Scenario& scenario;
+    const AddressPlan& plan;
+    ns3::NodeContainer nodes;
+    std::vector<StreamApps> streams; ///< index = stream id - 1
+    std::vector<std::pair<size_t, ns3::Ptr<ns3::DyscoSeqOffset>>> seqOffsets;
+
+private:
+    void IndexClients();
+
+    std::map<std::pair<uint32_t, uint16_t>, uint64_t> m_byClient; ///< (ip, port) -> stream
+};
+
+} // namespace dyscosim
+
+#endif
