@@ -298,7 +298,9 @@ Agent::OnRequestLock(uint32_t index, ControlMessage m, uint64_t nowNs)
         // §3.3: requestLock accumulates the client -> server deltas of the old path.
         if (!MutantActive(Mutant::kSkipLockDelta))
         {
-            m.delta += m_sessions.Track(index).sideDelta[0] + s.mbDelta[0];
+            // Deltas compose modulo 2^32: add unsigned so overflow wraps instead of being UB.
+            m.delta = SeqDelta(uint32_t(m.delta) + uint32_t(m_sessions.Track(index).sideDelta[0]) +
+                               uint32_t(s.mbDelta[0]));
         }
         SendRight(index, std::move(m), nowNs);
         break;
@@ -329,7 +331,8 @@ Agent::OnAckLock(uint32_t index, ControlMessage m, uint64_t nowNs)
         // §3.3: ackLock accumulates the server -> client deltas.
         if (!MutantActive(Mutant::kSkipLockDelta))
         {
-            m.delta += m_sessions.Track(index).sideDelta[1] + s.mbDelta[1];
+            m.delta = SeqDelta(uint32_t(m.delta) + uint32_t(m_sessions.Track(index).sideDelta[1]) +
+                               uint32_t(s.mbDelta[1]));
         }
         SendLeft(index, std::move(m), nowNs);
         ReleaseSaved(index, nowNs);
