@@ -8,8 +8,7 @@ namespace dyscosim
 namespace
 {
 
-const std::vector<std::string> kPlannedSubcommands = {"reproduce", "fuzz", "regress", "diagram",
-                                                      "campaign"};
+const std::vector<std::string> kPlannedSubcommands = {"reproduce", "fuzz", "regress", "campaign"};
 
 uint32_t
 ParseSeed(const std::string& text)
@@ -125,6 +124,7 @@ UsageText()
     return "usage: dyscosim run SCENARIO.json [--quick] [--seed N] [--out DIR] [--pcap] "
            "[--no-trace]\n"
            "       dyscosim check TRACE [--full] [--seed N] [--sample N] [--json] [--dump]\n"
+           "       dyscosim diagram TRACE [--session S] [--out FILE.svg]\n"
            "       dyscosim --help | --version\n"
            "\n"
            "run       build and run the scenario, check delivery, write DIR/summary.json\n"
@@ -136,8 +136,9 @@ UsageText()
            "  --no-trace  do not record DIR/trace.txt, nor check it (by default it is\n"
            "            recorded and checked: the five properties, summary.json \"check\")\n"
            "check     the Z3 checker on a recorded trace (dyscosim check --help)\n"
+           "diagram   a session's message sequence chart as SVG (dyscosim diagram --help)\n"
            "\n"
-           "not implemented yet: reproduce, fuzz, regress, diagram, campaign\n"
+           "not implemented yet: reproduce, fuzz, regress, campaign\n"
            "exit codes: 0 ran and every check passed, 1 a property was violated, 2 bad input\n";
 }
 
@@ -145,10 +146,10 @@ CliCommand
 ParseCommandLine(const std::vector<std::string>& args)
 {
     CliCommand cmd;
-    if (!args.empty() && args[0] == "check")
+    if (!args.empty() && (args[0] == "check" || args[0] == "diagram"))
     {
-        // The checker parses its own arguments (help included).
-        cmd.kind = CliCommand::Kind::kCheck;
+        // The checker and the diagram parse their own arguments (help included).
+        cmd.kind = args[0] == "check" ? CliCommand::Kind::kCheck : CliCommand::Kind::kDiagram;
         cmd.subcommand = args[0];
         cmd.checkArgs.assign(args.begin() + 1, args.end());
         return cmd;

@@ -36,6 +36,7 @@ struct CliCommand
         kVersion,        ///< print the git describe, exit 0
         kRun,            ///< dyscosim run ...
         kCheck,          ///< dyscosim check ... (arguments in checkArgs, parsed by the checker)
+        kDiagram,        ///< dyscosim diagram ... (arguments parsed by the diagram command)
         kNotImplemented, ///< a DESIGN.md subcommand that does not exist yet
     };
     Kind kind = Kind::kHelp;

@@ -11,6 +11,7 @@
 #include "version.h"
 #ifdef DYSCO_WITH_CHECKER
 #include "check_command.h"
+#include "diagram_command.h"
 #include "trace_check.h"
 #endif
 
@@ -172,6 +173,13 @@ main(int argc, char** argv)
         return dysco::verify::RunCheckCommand(argc - 1, argv + 1);
 #else
         std::cerr << "dyscosim check: this build has no checker (DYSCO_WITH_Z3=OFF)\n";
+        return kExitBadInput;
+#endif
+    case CliCommand::Kind::kDiagram:
+#ifdef DYSCO_WITH_CHECKER
+        return dysco::verify::RunDiagramCommand(argc - 1, argv + 1);
+#else
+        std::cerr << "dyscosim diagram: this build has no checker (DYSCO_WITH_Z3=OFF)\n";
         return kExitBadInput;
 #endif
     case CliCommand::Kind::kRun:

@@ -65,7 +65,7 @@ TEST(ArgsParse, HelpVersionAndPlannedSubcommands)
     EXPECT_EQ(ParseCommandLine({"run", "-h"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"help"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"--version"}).kind, CliCommand::Kind::kVersion);
-    for (const char* sub : {"reproduce", "fuzz", "regress", "diagram", "campaign"})
+    for (const char* sub : {"reproduce", "fuzz", "regress", "campaign"})
     {
         CliCommand c = ParseCommandLine({sub, "whatever"});
         EXPECT_EQ(c.kind, CliCommand::Kind::kNotImplemented) << sub;
@@ -78,6 +78,13 @@ TEST(ArgsParse, CheckPassesItsArgumentsThrough)
     CliCommand c = ParseCommandLine({"check", "t.trace", "--help", "--json"});
     EXPECT_EQ(c.kind, CliCommand::Kind::kCheck);
     EXPECT_EQ(c.checkArgs, (std::vector<std::string>{"t.trace", "--help", "--json"}));
+}
+
+TEST(ArgsParse, DiagramPassesItsArgumentsThrough)
+{
+    CliCommand c = ParseCommandLine({"diagram", "t.trace", "--session", "3"});
+    EXPECT_EQ(c.kind, CliCommand::Kind::kDiagram);
+    EXPECT_EQ(c.subcommand, "diagram");
 }
 
 TEST(ArgsParse, TraceIsOnUnlessNoTrace)

@@ -70,6 +70,7 @@ Unsupported(const z3::expr& e)
 BvToInt::BvToInt(z3::context& ctx)
     : m_ctx(ctx)
     , m_facts(ctx)
+    , m_keep(ctx)
 {
 }
 
@@ -153,14 +154,19 @@ BvToInt::UseBounds(const z3::expr& h)
 z3::expr
 BvToInt::SplitExtract(const z3::expr& e)
 {
-    // Extract distributes over concat: take the parts of the two halves.
     const z3::expr x = e.arg(0);
+    const unsigned hiBit = e.hi();
+    const unsigned loBit = e.lo();
+    // Extract commutes with bitwise not: truncating a complement is complementing a remainder.
+    if (x.decl().decl_kind() == Z3_OP_BNOT)
+    {
+        return ~x.arg(0).extract(hiBit, loBit);
+    }
+    // Extract distributes over concat: take the parts of the two halves.
     if (x.decl().decl_kind() != Z3_OP_CONCAT || x.num_args() != 2)
     {
         return e;
     }
-    const unsigned hiBit = e.hi();
-    const unsigned loBit = e.lo();
     const z3::expr high = x.arg(0);
     const z3::expr low = x.arg(1);
     const unsigned lw = low.get_sort().bv_size();
@@ -189,6 +195,7 @@ BvToInt::Scan(const z3::expr& root)
             continue;
         }
         m_scanned.push_back(id);
+        m_keep.push_back(e);
         if (e.decl().decl_kind() == Z3_OP_EXTRACT)
         {
             const z3::expr split = SplitExtract(e);
@@ -198,8 +205,7 @@ BvToInt::Scan(const z3::expr& root)
                 continue;
             }
         }
-        if (e.decl().decl_kind() == Z3_OP_EXTRACT && e.arg(0).is_const() &&
-            !e.arg(0).is_numeral())
+        if (e.decl().decl_kind() == Z3_OP_EXTRACT && e.arg(0).is_const() && !e.arg(0).is_numeral())
         {
             auto& cuts = m_cuts[e.arg(0).decl().name().str()];
             cuts.push_back(e.lo());
@@ -302,6 +308,35 @@ BvToInt::FoldStep(const z3::expr& e)
     return std::nullopt;
 }
 
+std::optional<BvToInt::Term>
+BvToInt::EndAroundCarry(const z3::expr& e, unsigned id)
+{
+    // x + (x >> k) with x <= 2^(k+1) - 2 (ApplyDelta's last step): for x = 2^k q + r, q is 0
+    // or 1 and r + q < 2^k, so the sum is 2^k q + (r + q). Recording that split lets a later
+    // truncation to k bits be r + q, the folded value, instead of a new unknown.
+    for (int order = 0; order < 2; ++order)
+    {
+        const z3::expr a = e.arg(order);
+        const z3::expr b = e.arg(1 - order);
+        if (b.decl().decl_kind() != Z3_OP_BLSHR || NumeralOf(b.arg(1)) < 0 ||
+            AstId(a) != AstId(b.arg(0)))
+        {
+            continue;
+        }
+        const unsigned k = unsigned(NumeralOf(b.arg(1)));
+        const Term x = Bits(a);
+        if (x.lo < 0 || x.hi > 2 * Pow2(k) - 2)
+        {
+            continue;
+        }
+        const auto [q, r] = DivMod(x, DivKey{AstId(a), 0, k});
+        const Term low{r.value + q.value, 0, Pow2(k) - 1};
+        m_divmods.emplace(DivKey{id, 0, k}, std::make_pair(q, low));
+        return Term{x.value + q.value, x.lo, x.hi + q.hi};
+    }
+    return std::nullopt;
+}
+
 BvToInt::Term
 BvToInt::Bits(const z3::expr& e)
 {
@@ -369,12 +404,18 @@ BvToInt::Bits(const z3::expr& e)
         const unsigned n = e.num_args();
         switch (kind)
         {
-        case Z3_OP_BADD: {
+        case Z3_OP_BADD:
+        {
             if (n == 2)
             {
                 if (auto folded = FoldStep(e))
                 {
                     out = *folded;
+                    break;
+                }
+                if (auto carried = EndAroundCarry(e, id))
+                {
+                    out = *carried;
                     break;
                 }
             }
@@ -391,18 +432,21 @@ BvToInt::Bits(const z3::expr& e)
             out = Wrap(sum, lo, hi, w);
             break;
         }
-        case Z3_OP_BSUB: {
+        case Z3_OP_BSUB:
+        {
             const Term a = Bits(e.arg(0));
             const Term b = Bits(e.arg(1));
             out = Wrap(a.value - b.value, a.lo - b.hi, a.hi - b.lo, w);
             break;
         }
-        case Z3_OP_BNEG: {
+        case Z3_OP_BNEG:
+        {
             const Term a = Bits(e.arg(0));
             out = Wrap(-a.value, -a.hi, -a.lo, w);
             break;
         }
-        case Z3_OP_BMUL: {
+        case Z3_OP_BMUL:
+        {
             // Only multiplication by constants (linear arithmetic).
             Wide c = 1;
             z3::expr prod = Lit(1);
@@ -430,12 +474,14 @@ BvToInt::Bits(const z3::expr& e)
             out = Wrap(Lit(c) * prod, c * lo, c * hi, w);
             break;
         }
-        case Z3_OP_BNOT: {
+        case Z3_OP_BNOT:
+        {
             const Term a = Bits(e.arg(0));
             out = Term{Lit(top) - a.value, top - a.hi, top - a.lo};
             break;
         }
-        case Z3_OP_BAND: {
+        case Z3_OP_BAND:
+        {
             // x & (2^k - 1): the remainder of x by 2^k.
             if (n != 2)
             {
@@ -456,7 +502,8 @@ BvToInt::Bits(const z3::expr& e)
             out = DivMod(Bits(x), DivKey{AstId(x), 0, k}).second;
             break;
         }
-        case Z3_OP_BLSHR: {
+        case Z3_OP_BLSHR:
+        {
             const Wide k = NumeralOf(e.arg(1));
             if (k < 0 || k >= Wide(w))
             {
@@ -465,7 +512,8 @@ BvToInt::Bits(const z3::expr& e)
             out = DivMod(Bits(e.arg(0)), DivKey{AstId(e.arg(0)), 0, unsigned(k)}).first;
             break;
         }
-        case Z3_OP_EXTRACT: {
+        case Z3_OP_EXTRACT:
+        {
             const unsigned hiBit = e.hi();
             const unsigned loBit = e.lo();
             const z3::expr x = e.arg(0);
@@ -504,7 +552,8 @@ BvToInt::Bits(const z3::expr& e)
             out = DivMod(t, DivKey{AstId(x), loBit, hiBit - loBit + 1}).second;
             break;
         }
-        case Z3_OP_CONCAT: {
+        case Z3_OP_CONCAT:
+        {
             z3::expr v = Lit(0);
             Wide lo = 0;
             Wide hi = 0;
@@ -522,7 +571,8 @@ BvToInt::Bits(const z3::expr& e)
         case Z3_OP_ZERO_EXT:
             out = Bits(e.arg(0));
             break;
-        case Z3_OP_ITE: {
+        case Z3_OP_ITE:
+        {
             const Term a = Bits(e.arg(1));
             const Term b = Bits(e.arg(2));
             out = Term{z3::ite(Bool(e.arg(0)), a.value, b.value), std::min(a.lo, b.lo),
@@ -534,6 +584,7 @@ BvToInt::Bits(const z3::expr& e)
         }
     }
     m_bits.emplace(id, out);
+    m_keep.push_back(e);
     return out;
 }
 
@@ -588,7 +639,8 @@ BvToInt::Bool(const z3::expr& e)
         out = e.arg(0).is_bool() ? Bool(e.arg(0)) == Bool(e.arg(1))
                                  : Bits(e.arg(0)).value == Bits(e.arg(1)).value;
         break;
-    case Z3_OP_DISTINCT: {
+    case Z3_OP_DISTINCT:
+    {
         z3::expr_vector v(m_ctx);
         for (unsigned i = 0; i < n; ++i)
         {
@@ -618,6 +670,7 @@ BvToInt::Bool(const z3::expr& e)
         throw Unsupported(e);
     }
     m_bools.emplace(id, out);
+    m_keep.push_back(e);
     return out;
 }
 

@@ -2,13 +2,16 @@
 // bit-blasting cannot finish (z3-notes.md: the incremental checksum with several free fields).
 //
 // Every bit-vector term becomes an integer term with the same value, plus side facts: a w-bit
-// constant is an integer in [0, 2^w); x >> k and x & (2^k - 1) are the quotient and remainder
-// of x by 2^k (two fresh integers with x = 2^k q + r, 0 <= r < 2^k, shared by both); ~x is
-// 2^w - 1 - x; extract, concat and zero-extension are divisions and multiplications by powers
-// of two; +, - and multiplication by a constant wrap modulo 2^w through a fresh quotient when
-// the operands' bounds (tracked per term) allow an overflow, and are plain otherwise. Nothing
-// is approximated: a model of the integer formula is a model of the bit-vector formula, and
-// the reverse. Only the operations the proofs' encodings use are supported; others throw.
+// constant is an integer in [0, 2^w) (narrower if the hypothesis bounds it, UseBounds); x >> k
+// and x & (2^k - 1) are a fresh quotient q and r = x - 2^k q with 0 <= r < 2^k, shared by
+// both; ~x is 2^w - 1 - x; extract, concat and zero-extension are divisions and
+// multiplications by powers of two (a constant extracted at several places is split once into
+// chunks, Scan); +, - and multiplication by a constant wrap modulo 2^w through a fresh
+// quotient only when the operands' bounds (tracked per term) allow an overflow. Two patterns
+// of the checksum code get tighter bounds, both exact: the fold (s & M) + (s >> k) and the
+// end-around carry x + (x >> k) truncated to k bits. Nothing is approximated: a model of the
+// integer formula is a model of the bit-vector formula, and the reverse. Only the operations
+// the proofs' encodings use are supported; others throw std::runtime_error.
 #ifndef DYSCO_PROOFS_BV_TO_INT_H
 #define DYSCO_PROOFS_BV_TO_INT_H
 
@@ -64,6 +67,7 @@ private:
 
     Term Bits(const z3::expr& bv);
     std::optional<Term> FoldStep(const z3::expr& add);
+    std::optional<Term> EndAroundCarry(const z3::expr& add, unsigned id);
     /// extract of a concat as extracts of its parts (or `e` itself).
     static z3::expr SplitExtract(const z3::expr& e);
     z3::expr Bool(const z3::expr& b);
@@ -86,6 +90,9 @@ private:
     /// The chunks of a split constant: (lowest bit, unknown), in increasing bit order.
     std::map<std::string, std::vector<std::pair<unsigned, z3::expr>>> m_chunks;
     std::vector<unsigned> m_scanned;
+    /// Every term whose id is a cache key: Z3 reuses the ids of freed terms, and the rewrites
+    /// (SplitExtract) create terms only this object holds.
+    z3::expr_vector m_keep;
     unsigned m_fresh = 0;
 };
 

@@ -66,6 +66,38 @@ ChecksumFinish(const z3::expr& sum)
 }
 
 z3::expr
+ChecksumAccumulateWords(const z3::expr& sum32, const std::vector<z3::expr>& words)
+{
+    z3::expr s = Widen(sum32, 64);
+    for (const z3::expr& w : words)
+    {
+        s = s + Widen(w, 64);
+    }
+    return Fold64(s);
+}
+
+z3::expr
+Ipv4HeaderChecksum20(const std::vector<z3::expr>& w)
+{
+    z3::context& ctx = w[0].ctx();
+    const z3::expr sum = ChecksumAccumulateWords(Bv(ctx, 0, 32), {w[0], w[1], w[2], w[3], w[4]});
+    return ChecksumFinish(ChecksumAccumulateWords(sum, {w[6], w[7], w[8], w[9]}));
+}
+
+z3::expr
+TcpChecksum20(const z3::expr& src, const z3::expr& dst, const std::vector<z3::expr>& w)
+{
+    z3::context& ctx = src.ctx();
+    const uint64_t segmentLen = 20;
+    const z3::expr pseudo = Hi16(src) + Lo16(src) + Hi16(dst) + Lo16(dst) + Bv(ctx, 6, 64) +
+                            Bv(ctx, segmentLen >> 16, 64) + Bv(ctx, segmentLen & 0xFFFF, 64);
+    z3::expr sum = Fold64(pseudo);
+    sum = ChecksumAccumulateWords(sum, {w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]});
+    sum = ChecksumAccumulateWords(sum, {w[9]});
+    return ChecksumFinish(sum);
+}
+
+z3::expr
 ChecksumUpdate16(const z3::expr& check, const z3::expr& oldWord, const z3::expr& newWord)
 {
     // uint32_t(uint16_t(~check)) + uint16_t(~oldWord) + newWord

@@ -10,6 +10,7 @@
 #ifndef DYSCO_PROOFS_CHECKSUM_ENCODING_H
 #define DYSCO_PROOFS_CHECKSUM_ENCODING_H
 
+#include <vector>
 #include <z3++.h>
 
 namespace dysco
@@ -33,6 +34,17 @@ z3::expr Fold64(const z3::expr& s64);
 
 /// ChecksumFinish(uint32_t sum): two 16-bit folds and the complement, as uint16_t.
 z3::expr ChecksumFinish(const z3::expr& sum32);
+
+/// ChecksumAccumulate over 16-bit words (host order) from a uint32_t `sum`: the 64-bit sum,
+/// folded by Fold64.
+z3::expr ChecksumAccumulateWords(const z3::expr& sum32, const std::vector<z3::expr>& words16);
+
+/// Ipv4HeaderChecksum(ip, 20) for the header's ten words (word 5, the checksum, skipped).
+z3::expr Ipv4HeaderChecksum20(const std::vector<z3::expr>& words16);
+
+/// TcpChecksum(src, dst, segment, 20) for a 20-byte segment's ten words (word 8 skipped).
+z3::expr TcpChecksum20(const z3::expr& src32, const z3::expr& dst32,
+                       const std::vector<z3::expr>& words16);
 
 /// checksum.h's ChecksumUpdate16(check, oldWord, newWord) (RFC 1624 eq. 3).
 z3::expr ChecksumUpdate16(const z3::expr& check16, const z3::expr& old16, const z3::expr& new16);

@@ -1,7 +1,7 @@
 // The full recomputation the incremental updates are compared with, in "summarised" form:
 // the checksum of a header whose words other than the checksum field and the changed fields
-// are summarised by their 64-bit sum R (z3-notes.md: bit-blasting ten free 16-bit words in
-// adder chains does not finish in minutes; one bounded R does in seconds). Proved sound by
+// are summarised by their 64-bit sum R (z3-notes.md: with all ten words of a header free the
+// question does not finish in minutes; with one bounded R it is small). Proved sound by
 // proof_checksum_lemma: the C++ full recomputation (Ipv4HeaderChecksum, TcpChecksum, with
 // their staged accumulation and folds) equals this form, and R of k words is <= k * 0xFFFF.
 #ifndef DYSCO_PROOFS_CHECKSUM_HEADER_H

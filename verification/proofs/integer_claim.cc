@@ -2,9 +2,8 @@
 
 #include "bv_to_int.h"
 
+#include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 
 namespace dysco
@@ -14,6 +13,9 @@ namespace proofs
 
 namespace
 {
+
+/// Budget of the side questions (congruence search, bit-vector counterexample probe).
+constexpr unsigned kProbeMs = 5000;
 
 double
 Since(std::chrono::steady_clock::time_point t0)
@@ -69,12 +71,10 @@ QuotientBy0xFFFF(const z3::expr& diff)
         }
         else
         {
-            if (getenv("DEBUGQ")) { fprintf(stderr, "not a monomial: %s\n", t.to_string().c_str()); }
             return std::nullopt;
         }
         if (c % 0xFFFF != 0)
         {
-            if (getenv("DEBUGQ")) { fprintf(stderr, "not divisible: %s\n", t.to_string().c_str()); }
             return std::nullopt;
         }
         q = q + ctx.int_val(c / 0xFFFF) * var;
@@ -102,11 +102,16 @@ InputValues(const BvToInt& tr, const z3::model& m, z3::expr_vector* inputs)
 ProofResult
 ProveWithIntegers(const IntegerClaim& c, const ProofOptions& options)
 {
+    if (options.bitVectorsOnly)
+    {
+        return CheckClaim(c.name, c.statement, c.hypothesis, c.claim, c.shown, options);
+    }
+    z3::context& ctx = c.claim.ctx();
+    const auto t0 = std::chrono::steady_clock::now();
     ProofResult r;
     r.name = c.name;
     r.statement = c.statement;
-    z3::context& ctx = c.claim.ctx();
-    const auto t0 = std::chrono::steady_clock::now();
+    r.method = "integer translation";
 
     BvToInt tr(ctx);
     tr.UseBounds(c.hypothesis);
@@ -119,86 +124,121 @@ ProveWithIntegers(const IntegerClaim& c, const ProofOptions& options)
     }
     const z3::expr hypothesis = tr.Translate(c.hypothesis);
     const z3::expr claim = tr.Translate(c.claim);
-    std::vector<std::pair<z3::expr, z3::expr>> congruences;
+    std::vector<z3::expr> diffs;
     for (const auto& [a, b] : c.congruences)
     {
-        congruences.emplace_back(tr.Translate(a), tr.Translate(b));
+        diffs.push_back(tr.Translate(a) - tr.Translate(b));
     }
 
     z3::solver s(ctx, "QF_LIA");
-    z3::params p(ctx);
-    p.set("timeout", options.timeoutMs);
-    s.set(p);
+    auto check = [&](unsigned timeoutMs)
+    {
+        z3::params p(ctx);
+        p.set("timeout", timeoutMs);
+        s.set(p);
+        return s.check();
+    };
     s.add(tr.Facts());
     s.add(hypothesis);
 
-    const z3::expr ffff = ctx.int_val(0xFFFF);
-    for (size_t i = 0; i < congruences.size(); ++i)
+    // A model of the integer formula, re-checked on the bit-vector claim.
+    auto refutes = [&](const z3::model& m, ProofResult* out)
     {
-        const z3::expr diff = congruences[i].first - congruences[i].second;
+        z3::expr_vector inputs(ctx);
+        const z3::expr_vector values = InputValues(tr, m, &inputs);
+        auto at = [&](const z3::expr& e)
+        { return z3::expr(e).substitute(inputs, values).simplify(); };
+        if (!at(c.hypothesis).is_true() || !at(c.claim).is_false())
+        {
+            return false;
+        }
+        out->status = ProofStatus::kCounterexample;
+        for (const auto& [label, term] : c.shown)
+        {
+            out->model += (out->model.empty() ? "" : ", ") + label + " = " + FormatValue(at(term));
+        }
+        return true;
+    };
+
+    const z3::expr ffff = ctx.int_val(0xFFFF);
+    const unsigned probeMs = std::min(options.timeoutMs, kProbeMs);
+    bool allCongruent = true;
+    for (size_t i = 0; i < diffs.size(); ++i)
+    {
         const z3::expr q = ctx.int_const(("!congruence" + std::to_string(i)).c_str());
         // A certificate: diff is 0xFFFF times an integer combination of the unknowns. Naming
         // that combination Q lets the solver bound Q by the bounds of diff at once.
-        if (const auto quotient = QuotientBy0xFFFF(diff))
+        if (const auto quotient = QuotientBy0xFFFF(diffs[i]))
         {
             s.push();
-            s.add(diff != ffff * *quotient);
-            const z3::check_result checked = s.check();
+            s.add(diffs[i] != ffff * *quotient);
+            const z3::check_result checked = check(probeMs);
             s.pop();
             if (checked == z3::unsat)
             {
                 s.add(q == *quotient);
+                r.method += ", congruence by certificate";
                 continue;
             }
         }
+        // Otherwise the congruence may rest on the hypothesis: ask the solver.
         s.push();
-        s.add(z3::mod(diff, ffff) != 0);
-        const z3::check_result answer = s.check();
+        s.add(z3::mod(diffs[i], ffff) != 0);
+        const z3::check_result answer = check(probeMs);
+        if (answer == z3::sat && refutes(s.get_model(), &r))
+        {
+            r.seconds = Since(t0);
+            return r;
+        }
         s.pop();
         if (answer == z3::unsat)
         {
-            s.add(diff == ffff * q);
+            s.add(diffs[i] == ffff * q);
+            r.method += ", congruence by search";
+            continue;
+        }
+        allCongruent = false;
+    }
+    if (!allCongruent)
+    {
+        // Not congruent or undecided: the claim is probably false, and bit-blasting finds
+        // counterexamples fast (it is only proofs it cannot finish).
+        ProofOptions probe = options;
+        probe.timeoutMs = probeMs;
+        ProofResult direct = CheckClaim(c.name, c.statement, c.hypothesis, c.claim, c.shown, probe);
+        if (direct.status == ProofStatus::kCounterexample)
+        {
+            direct.method = "bit-vectors (after the integer congruence failed)";
+            direct.seconds = Since(t0);
+            return direct;
         }
     }
 
     s.add(!claim);
-    const z3::check_result answer = s.check();
+    const z3::check_result answer = check(options.timeoutMs);
     r.seconds = Since(t0);
     if (answer == z3::unsat)
     {
         r.status = ProofStatus::kProved;
         return r;
     }
-    if (answer == z3::unknown)
+    if (answer == z3::sat && refutes(s.get_model(), &r))
     {
-        r.status = ProofStatus::kUnknown;
+        return r;
+    }
+    r.status = ProofStatus::kUnknown;
+    if (answer == z3::sat)
+    {
+        r.detail = "the integer model's counterexample does not refute the bit-vector claim "
+                   "(a translation bug)";
+    }
+    else
+    {
         r.detail = s.reason_unknown();
         if (r.detail == "timeout" || r.detail == "canceled")
         {
             r.detail = "solver timeout (" + std::to_string(options.timeoutMs) + " ms) reached";
         }
-        return r;
-    }
-    // Re-check the integer model's inputs on the bit-vector formulas.
-    z3::expr_vector inputs(ctx);
-    const z3::expr_vector values = InputValues(tr, s.get_model(), &inputs);
-    auto at = [&](const z3::expr& e)
-    { return z3::expr(e).substitute(inputs, values).simplify(); };
-    if (!at(c.hypothesis).is_true() || !at(c.claim).is_false())
-    {
-        r.status = ProofStatus::kUnknown;
-        r.detail = "the integer model's counterexample does not refute the bit-vector claim "
-                   "(a translation bug)";
-        return r;
-    }
-    r.status = ProofStatus::kCounterexample;
-    for (const auto& [label, term] : c.shown)
-    {
-        if (!r.model.empty())
-        {
-            r.model += ", ";
-        }
-        r.model += label + " = " + FormatValue(at(term));
     }
     return r;
 }

@@ -48,6 +48,7 @@ CheckClaim(const std::string& name, const std::string& statement, const z3::expr
     ProofResult r;
     r.name = name;
     r.statement = statement;
+    r.method = "bit-vectors";
     z3::context& ctx = claim.ctx();
     // The default solver picks Z3's QF_BV strategy (simplify, bit-blast, SAT) for these
     // quantifier-free bit-vector questions; the plain SMT core is slower on adder chains.

@@ -9,7 +9,9 @@
 // - the sum of any k <= 13 of the words (the most any proof summarises) is at most
 //   k * 0xFFFF, the bound the proofs put on R; a TCP R also holds the pseudo-header's
 //   constants 6 and 20, so it is at least 26.
-// So a claim proved for every R in the range holds for every header.
+// So a claim proved for every R in the range holds for every header. (Bit-blasted, this
+// takes about 70 s; through the integer translation, where the bounds show each Fold64
+// between stages is the identity, milliseconds.)
 #ifndef DYSCO_PROOFS_PROOF_CHECKSUM_LEMMA_H
 #define DYSCO_PROOFS_PROOF_CHECKSUM_LEMMA_H
 

@@ -17,8 +17,8 @@ namespace
 std::string
 ProofName(ChecksumField field, SetTupleClaim claim, HostOrder order)
 {
-    std::string name = field == ChecksumField::kIpv4 ? "set_tuple_ipv4_checksum"
-                                                     : "set_tuple_tcp_checksum";
+    std::string name =
+        field == ChecksumField::kIpv4 ? "set_tuple_ipv4_checksum" : "set_tuple_tcp_checksum";
     switch (claim)
     {
     case SetTupleClaim::kEqualsRecompute:
@@ -42,23 +42,25 @@ Statement(ChecksumField field, SetTupleClaim claim, HostOrder order)
 {
     const std::string host =
         order == HostOrder::kLittleEndian ? " (little-endian host)" : " (big-endian host)";
-    const std::string what = field == ChecksumField::kIpv4
-                                 ? "the IPv4 checksum of a 20-byte header (R = 5 other words)"
-                                 : "the TCP checksum of a 20-byte header with pseudo-header "
-                                   "(R = 26 + 7 other words)";
+    const bool ip = field == ChecksumField::kIpv4;
+    const std::string what = ip ? "the IPv4 checksum of a 20-byte header (R = 5 other words)"
+                                : "the TCP checksum of a 20-byte header with pseudo-header "
+                                  "(R = 26 + 7 other words)";
+    // A TCP sum holds the pseudo-header's constants, so the all-zero exception cannot occur.
+    const std::string exception = ip ? ", except exactly on an all-zero new header (+0 for -0)"
+                                     : " (R >= 26: no all-zero header, no exception)";
     switch (claim)
     {
     case SetTupleClaim::kEqualsRecompute:
         return "for all old and new addresses and ports, SetTuple's folded update of " + what +
-               " equals full recomputation, except exactly on an all-zero new header (+0 for "
-               "-0)" +
-               host;
+               " equals full recomputation" + exception + host;
     case SetTupleClaim::kKeepsValid:
         return "for all old and new addresses and ports and every old field value that passes "
                "the receiver's check, SetTuple's update of " +
-               what + " passes it too (unless the new header is all zero)" + host;
+               what + " passes it too" + (ip ? " (unless the new header is all zero)" : "") + host;
     case SetTupleClaim::kNoCarryWrong:
-        return "wrong variant: the same claim as " + ProofName(field, SetTupleClaim::kEqualsRecompute, order) +
+        return "wrong variant: the same claim as " +
+               ProofName(field, SetTupleClaim::kEqualsRecompute, order) +
                " with ApplyDelta's end-around carry dropped";
     }
     return "";
@@ -88,7 +90,8 @@ ProveSetTupleChecksum(ChecksumField field, SetTupleClaim claim, HostOrder order,
     const z3::expr r = ctx.bv_const("R", 64);
 
     // SetTuple.
-    const z3::expr ipDelta = Delta32(raw32(oldSrc), raw32(src)) + Delta32(raw32(oldDst), raw32(dst));
+    const z3::expr ipDelta =
+        Delta32(raw32(oldSrc), raw32(src)) + Delta32(raw32(oldDst), raw32(dst));
     const z3::expr portDelta = Delta32(raw32(oldPorts), raw32(ports));
     const bool tcp = field == ChecksumField::kTcp;
     const z3::expr delta = tcp ? ipDelta + portDelta : ipDelta;
@@ -100,16 +103,19 @@ ProveSetTupleChecksum(ChecksumField field, SetTupleClaim claim, HostOrder order,
         oldWords = Join(oldWords, Words(oldPorts));
         newWords = Join(newWords, Words(ports));
     }
-    const SumRange range =
-        tcp ? WordsSumRange(7, kTcpPseudoConstant) : WordsSumRange(kIpWords - 4);
+    const SumRange range = tcp ? WordsSumRange(7, kTcpPseudoConstant) : WordsSumRange(kIpWords - 4);
     z3::expr newAllZero = r == Bv(ctx, 0, 64);
     for (const z3::expr& w : newWords)
     {
         newAllZero = newAllZero && w == Bv(ctx, 0, 16);
     }
-    const Shown base = {{"R", r},          {"old src", oldSrc}, {"old dst", oldDst},
-                        {"src", src},      {"dst", dst},        {"old ports", oldPorts},
-                        {"src port", srcPort}, {"dst port", dstPort}};
+    Shown base = {{"R", r}, {"old src", oldSrc}, {"old dst", oldDst}, {"src", src}, {"dst", dst}};
+    if (tcp)
+    {
+        base.push_back({"old ports", oldPorts});
+        base.push_back({"src port", srcPort});
+        base.push_back({"dst port", dstPort});
+    }
 
     if (claim == SetTupleClaim::kKeepsValid)
     {
@@ -122,9 +128,11 @@ ProveSetTupleChecksum(ChecksumField field, SetTupleClaim claim, HostOrder order,
         shown.push_back({"field", before});
         shown.push_back({"field'", after});
         const z3::expr newSum = WordSum(r, Join(newWords, {after}));
-        return ProveWithIntegers({ProofName(field, claim, order), Statement(field, claim, order),
+        return ProveWithIntegers({ProofName(field, claim, order),
+                                  Statement(field, claim, order),
                                   InRange(r, range) && verifies(oldWords, before),
-                                  verifies(newWords, after) || newAllZero, shown,
+                                  verifies(newWords, after) || newAllZero,
+                                  shown,
                                   {{newSum, Bv(ctx, 0, 64)}}},
                                  options);
     }
@@ -135,14 +143,17 @@ ProveSetTupleChecksum(ChecksumField field, SetTupleClaim claim, HostOrder order,
     const z3::expr recomputed = SummarisedChecksum(r, newWords);
     const z3::expr precise =
         (fieldAfter == recomputed) == !newAllZero &&
-        z3::implies(newAllZero,
-                    fieldAfter == Bv(ctx, 0, 16) && recomputed == Bv(ctx, 0xFFFF, 16));
+        z3::implies(newAllZero, fieldAfter == Bv(ctx, 0, 16) && recomputed == Bv(ctx, 0xFFFF, 16));
     Shown shown = base;
     shown.push_back({"field before", fieldBefore});
     shown.push_back({"field after", fieldAfter});
     shown.push_back({"recomputed", recomputed});
-    return ProveWithIntegers({ProofName(field, claim, order), Statement(field, claim, order),
-                              InRange(r, range), precise, shown, {{fieldAfter, recomputed}}},
+    return ProveWithIntegers({ProofName(field, claim, order),
+                              Statement(field, claim, order),
+                              InRange(r, range),
+                              precise,
+                              shown,
+                              {{fieldAfter, recomputed}}},
                              options);
 }
 

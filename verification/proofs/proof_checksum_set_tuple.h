@@ -19,6 +19,10 @@
 //   all words, field included, folds to -0) whatever the field held (either zero included),
 //   the new header passes it too (IPv4: unless all zero; TCP: always).
 // Wrong variant (must be refuted): ApplyDelta without its end-around carry.
+//
+// Decided through the exact integer translation of the bit-vector encoding (integer_claim.h),
+// with the congruence "update = recomputation modulo 0xFFFF" certified first: bit-blasting
+// does not finish these in minutes (byte order makes it harder still).
 #ifndef DYSCO_PROOFS_PROOF_CHECKSUM_SET_TUPLE_H
 #define DYSCO_PROOFS_PROOF_CHECKSUM_SET_TUPLE_H
 

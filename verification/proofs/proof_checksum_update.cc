@@ -24,8 +24,8 @@ ProveChecksumUpdate16(UpdateClaim which, const ProofOptions& options)
     const z3::expr precise =
         (update == full) == !allZero &&
         z3::implies(allZero, update == Bv(ctx, 0, 16) && full == Bv(ctx, 0xFFFF, 16));
-    const Shown shown = {
-        {"R", r}, {"m", m}, {"m'", m2}, {"HC", check}, {"update", update}, {"recomputed", full}};
+    const Shown shown = {{"R", r},      {"m", m},           {"m'", m2},
+                         {"HC", check}, {"update", update}, {"recomputed", full}};
     const z3::expr hypothesis = InRange(r, WordsSumRange(8));
     const std::vector<std::pair<z3::expr, z3::expr>> congruent = {{update, full}};
     switch (which)
@@ -69,21 +69,17 @@ ProveChecksumUpdate32(const ProofOptions& options)
     const z3::expr precise =
         (update == full) == !allZero &&
         z3::implies(allZero, update == Bv(ctx, 0, 16) && full == Bv(ctx, 0xFFFF, 16));
-    return ProveWithIntegers({"checksum_update32",
-                              "ChecksumUpdate32 on a 20-byte header (R = sum of the 7 unchanged "
-                              "words <= 7 * 0xFFFF) equals full recomputation, except exactly on "
-                              "the all-zero new header, where it gives 0x0000 (+0) for 0xFFFF "
-                              "(-0)",
-                              InRange(r, WordsSumRange(7)),
-                              precise,
-                              {{"R", r},
-                               {"m", m},
-                               {"m'", m2},
-                               {"HC", check},
-                               {"update", update},
-                               {"recomputed", full}},
-                              {{update, full}}},
-                             options);
+    return ProveWithIntegers(
+        {"checksum_update32",
+         "ChecksumUpdate32 on a 20-byte header (R = sum of the 7 unchanged "
+         "words <= 7 * 0xFFFF) equals full recomputation, except exactly on "
+         "the all-zero new header, where it gives 0x0000 (+0) for 0xFFFF "
+         "(-0)",
+         InRange(r, WordsSumRange(7)),
+         precise,
+         {{"R", r}, {"m", m}, {"m'", m2}, {"HC", check}, {"update", update}, {"recomputed", full}},
+         {{update, full}}},
+        options);
 }
 
 } // namespace proofs

@@ -1,6 +1,7 @@
 #include "proof_registry.h"
 
 #include "proof_checksum_lemma.h"
+#include "proof_checksum_set_field.h"
 #include "proof_checksum_set_tuple.h"
 #include "proof_checksum_update.h"
 #include "proof_sack_shift.h"
@@ -58,23 +59,28 @@ Build()
                          return ProveSetTupleChecksum(f, SetTupleClaim::kEqualsRecompute,
                                                       HostOrder::kLittleEndian, o);
                      }});
-        v.push_back({prefix + "_big_endian", kHolds,
-                     [f](O o)
-                     {
+        v.push_back({prefix + "_big_endian", kHolds, [f](O o) {
                          return ProveSetTupleChecksum(f, SetTupleClaim::kEqualsRecompute,
                                                       HostOrder::kBigEndian, o);
                      }});
-        v.push_back({prefix + "_keeps_valid", kHolds,
-                     [f](O o)
-                     {
+        v.push_back({prefix + "_keeps_valid", kHolds, [f](O o) {
                          return ProveSetTupleChecksum(f, SetTupleClaim::kKeepsValid,
                                                       HostOrder::kLittleEndian, o);
                      }});
-        v.push_back({prefix + "_no_carry_WRONG", kRefuted,
-                     [f](O o)
-                     {
+        v.push_back({prefix + "_no_carry_WRONG", kRefuted, [f](O o) {
                          return ProveSetTupleChecksum(f, SetTupleClaim::kNoCarryWrong,
                                                       HostOrder::kLittleEndian, o);
+                     }});
+    }
+    for (unsigned bits : {32u, 16u})
+    {
+        const std::string name =
+            bits == 32 ? "set_seq_ack_tcp_checksum" : "set_port_window_tcp_checksum";
+        v.push_back({name, kHolds, [bits](O o) {
+                         return ProveSetFieldChecksum(bits, HostOrder::kLittleEndian, o);
+                     }});
+        v.push_back({name + "_big_endian", kHolds, [bits](O o) {
+                         return ProveSetFieldChecksum(bits, HostOrder::kBigEndian, o);
                      }});
     }
     return v;

@@ -1,11 +1,12 @@
 // SACK block translation (model/core/options.cc: SubtractAckDelta, ShiftSackBlocks).
 //
 // An anchor moving an outgoing ACK into the other side's sequence space subtracts the delta
-// from the ack number and from every SACK block edge. Encoded as the code does it: the option
-// length byte as the parser accepts it (10, 18, 26 or 34: one to four blocks), the edges read
-// big-endian from the option bytes (Load32), the first (length - 2) / 4 of them (at most 8)
-// rewritten as Load32(p) - uint32_t(delta) (Store32), the ack as ack - uint32_t(delta) when the
-// ACK flag is set and delta != 0.
+// from the ack number and from every SACK block edge. Encoded as the code does it: for each
+// option length the parser accepts (10, 18, 26 or 34: one to four blocks; proved to be the
+// only ones), the first (length - 2) / 4 edges (at most 8) become Load32(p) - uint32_t(delta)
+// (Store32, read back by Load32: proved to round-trip), and the ack becomes
+// ack - uint32_t(delta), unless delta == 0 (SubtractAckDelta's early return). One query per
+// length and branch, so the loop bound and the branch are constants as in one run.
 //
 // Claim, for all option lengths, edge values, acks and deltas (all 2^32 values, wrap-around
 // included), on every packet with the ACK flag (SACK is only read with it):

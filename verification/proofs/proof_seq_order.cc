@@ -14,8 +14,7 @@ ProveSeqBeforeTransitive(const ProofOptions& options)
     const z3::expr a = ctx.bv_const("a", 32);
     const z3::expr b = ctx.bv_const("b", 32);
     const z3::expr c = ctx.bv_const("c", 32);
-    const z3::expr claim =
-        z3::implies(SeqBefore(a, b) && SeqBefore(b, c), SeqBefore(a, c));
+    const z3::expr claim = z3::implies(SeqBefore(a, b) && SeqBefore(b, c), SeqBefore(a, c));
     return CheckClaim("seq_before_transitive_FACT",
                       "documented fact, expected to fail: for all a, b, c on the whole 32-bit "
                       "circle, a < b and b < c imply a < c",

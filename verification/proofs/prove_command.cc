@@ -3,8 +3,8 @@
 #include "proof_registry.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -63,6 +63,7 @@ Print(const ProofResult& r, ProofStatus expected)
                 ProofStatusName(r.status), r.seconds,
                 ok && expected == ProofStatus::kCounterexample ? "  (expected)" : "");
     std::printf("       %s\n", r.statement.c_str());
+    std::printf("       method: %s\n", r.method.c_str());
     if (r.status == ProofStatus::kCounterexample)
     {
         std::printf("       counterexample: %s\n", r.model.c_str());
@@ -114,15 +115,15 @@ RunProveCommand(int argc, char** argv)
         }
         else if (a == "--timeout")
         {
-            unsigned seconds = 0;
-            const std::string_view v = i + 1 < argc ? argv[i + 1] : "";
-            auto r = std::from_chars(v.data(), v.data() + v.size(), seconds);
-            if (v.empty() || r.ec != std::errc() || r.ptr != v.data() + v.size() ||
-                seconds == 0 || seconds > 3600)
+            // Seconds, fractions allowed (a tiny timeout shows what hitting it looks like).
+            const std::string v = i + 1 < argc ? argv[i + 1] : "";
+            char* end = nullptr;
+            const double seconds = std::strtod(v.c_str(), &end);
+            if (v.empty() || end != v.c_str() + v.size() || !(seconds > 0) || seconds > 3600)
             {
-                return Usage("--timeout needs a number of seconds (1-3600)");
+                return Usage("--timeout needs a number of seconds (0 < S <= 3600)");
             }
-            options.timeoutMs = seconds * 1000;
+            options.timeoutMs = std::max(1u, unsigned(seconds * 1000));
             ++i;
         }
         else
