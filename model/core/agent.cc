@@ -781,6 +781,7 @@ Agent::FreeSession(uint32_t index, uint64_t nowNs)
             EndReconfig(index, side);
         }
     }
+    DropHeld(index);
     Emit(AgentEventKind::kStateFreed, s.leftSession, FiveTuple{}, 0, nowNs);
     m_sessions.Free(index);
     ++m_counters.sessionsFreed;

@@ -52,14 +52,15 @@ struct AgentConfig
 {
     uint32_t address = 0;                 ///< this host's address, source of its subsessions
     std::vector<uint32_t> localAddresses; ///< every address of the node (address included)
-    uint16_t firstPort = 20000; ///< subsession ports are drawn from [firstPort, lastPort]
-    uint16_t lastPort = 48999;  ///< below ns-3/Linux ephemeral ports (49152..)
+    uint16_t firstPort = 20000;           ///< subsession ports are drawn from [firstPort, lastPort]
+    uint16_t lastPort = 48999;            ///< below ns-3/Linux ephemeral ports (49152..)
     uint64_t idleTimeoutNs = 60'000'000'000ull; ///< state of a silent session is freed after
     uint64_t closeLingerNs = 2'000'000'000ull;  ///< state kept after FIN/FIN or RST
     size_t maxSessions = 1u << 20;              ///< bound on live sessions (SYNs beyond: no chain)
     ControlChannelConfig control;               ///< control-message retransmission
     uint64_t synRtoNs = 500'000'000;            ///< new-path SYN retransmission timeout
     uint32_t synRetries = 3;                    ///< SYN resends before the reconfiguration aborts
+    size_t maxHeldBytes = 4u << 20; ///< state migration: bytes an anchor holds per session
 };
 
 class Agent
@@ -100,6 +101,23 @@ public:
     bool SetMiddleboxDelta(const FiveTuple& session, SeqDelta clientToServer,
                            SeqDelta serverToClient);
 
+    // --- state migration (§3.4, Figure 14; agent_migration.cc) ---
+
+    /// This anchor (left or right) of the session's next reconfiguration holds every packet
+    /// that would take the new path, and keeps the old path (sends no teardown) until
+    /// StateInstalled(). The held packets go out on the new path once the old path is gone.
+    /// `session`: the session's header on either side. False if the session is unknown.
+    bool HoldForMigration(const FiveTuple& session);
+    /// The replaced middlebox's state for the session is installed in the new one: the
+    /// old path may be torn down as soon as it has drained.
+    bool StateInstalled(const FiveTuple& session, uint64_t nowNs);
+    /// Left anchor: the state could not be installed. The new path is given up (cancelLock,
+    /// as in §3.5) and the held packets go on the old path, which stays. False if there is
+    /// no held two-path reconfiguration of the session here.
+    bool AbortMigration(const FiveTuple& session, uint64_t nowNs);
+    /// Packets held by migrations at this agent now.
+    size_t HeldPackets() const;
+
     /// Packets to send from this node (see the top of this file). The binding takes them.
     std::vector<std::vector<uint8_t>>& Outputs() { return m_outputs; }
     uint64_t NextDeadline() const;
@@ -115,8 +133,7 @@ public:
     /// The session whose header on either side of this agent is `t` (or its reverse).
     const Session* FindSession(const FiveTuple& t) const;
     /// Calls f(const Session&) for every live session (for triggers and reports).
-    template <typename F>
-    void ForEachSession(F f) const
+    template <typename F> void ForEachSession(F f) const
     {
         for (size_t i = 0; i < m_sessions.Capacity(); ++i)
         {
@@ -135,16 +152,15 @@ private:
     // chain setup (agent.cc)
     Verdict Egress(std::vector<uint8_t>& packet, uint64_t nowNs);
     Verdict Ingress(std::vector<uint8_t>& packet, uint64_t nowNs);
-    Verdict StartChain(std::vector<uint8_t>& packet, const FiveTuple& session,
-                       const Policy& policy, uint64_t nowNs);
+    Verdict StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const Policy& policy,
+                       uint64_t nowNs);
     Verdict AcceptChainSyn(std::vector<uint8_t>& packet, uint64_t nowNs);
     Verdict ForwardTaggedSyn(std::vector<uint8_t>& packet, uint32_t tag, uint64_t nowNs);
     /// Rewrites a SYN to the session's right subsession and attaches the address list.
     bool SendChainSyn(std::vector<uint8_t>& packet, const Session& s);
     /// Allocates ports and builds a subsession to `next` that collides with no entry.
     bool NewRightSubsession(uint32_t next, FiveTuple* sub);
-    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir,
-                      uint64_t nowNs);
+    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, uint64_t nowNs);
     void TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs);
     /// Notes a packet of `stream` seen on `side` (0 left, 1 right) of this agent. The track
     /// keeps the left side's numbers: when this host's middlebox shifts the session
@@ -161,8 +177,8 @@ private:
     bool IsLocal(uint32_t ip) const;
     Verdict Drop(AgentEventKind kind, uint64_t* counter, const FiveTuple& t, uint32_t detail,
                  uint64_t nowNs);
-    void Emit(AgentEventKind kind, const FiveTuple& session, const FiveTuple& sub,
-              uint32_t detail, uint64_t nowNs);
+    void Emit(AgentEventKind kind, const FiveTuple& session, const FiveTuple& sub, uint32_t detail,
+              uint64_t nowNs);
     int64_t SessionIndexOf(const FiveTuple& t) const;
 
     // control messages and locks (agent_control.cc)
@@ -196,14 +212,30 @@ private:
     void EndReconfig(uint32_t index, int side);
     /// Unlocks the subsession to the right (reported as a lock change if it was held).
     void ReleaseRightLock(uint32_t index, uint64_t nowNs);
-    void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req,
-                      uint32_t detail, uint64_t nowNs);
+    void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req, uint32_t detail,
+                      uint64_t nowNs);
     /// Rewrites a packet leaving an anchor's reconfigured side onto `sub` with `delta`.
     static void ToPath(std::vector<uint8_t>& pkt, const FiveTuple& sub, SeqDelta delta);
     /// §3.3's outgoing half as the agent applies it: ack and SACK edges minus `delta`.
     static void AckDelta(PacketView& v, SeqDelta delta);
     /// The new path's delta at an anchor: what it applied before plus what it learnt.
     SeqDelta NewDelta(uint32_t index, int side) const;
+
+    // state migration (agent_migration.cc)
+    struct MigrationHold
+    {
+        bool stateReady = false;
+        std::vector<std::vector<uint8_t>> queue; ///< packets from the local side, in order
+        size_t bytes = 0;
+    };
+    /// AnchorOut's first step while holds exist: true if the packet was held (or is the
+    /// old part of one cut at oldSent), with the verdict in *out.
+    bool HoldOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs, Verdict* out);
+    /// The teardown waits for the state (HoldForMigration without StateInstalled yet).
+    bool TeardownHeld(uint32_t index) const;
+    /// After a reconfiguration ended: sends the held packets on whatever path is current.
+    void ReleaseHeld(uint32_t index, uint64_t nowNs);
+    void DropHeld(uint32_t index);
 
     AgentConfig m_config;
     PolicyTable m_policies;
@@ -219,6 +251,7 @@ private:
     uint32_t m_nextTag = 1;
     uint32_t m_nextRequestId = 1;
     uint64_t m_portCursor = 0; ///< walks (srcPort, dstPort) pairs for new subsessions
+    std::unordered_map<uint32_t, MigrationHold> m_holds; ///< session index -> hold
 };
 
 } // namespace dysco

@@ -301,7 +301,8 @@ Agent::CheckTeardown(uint32_t index, int side, uint64_t nowNs)
     {
         return;
     }
-    if (!rc->doneSent && (rc->paths.TeardownReady() || MutantActive(Mutant::kEarlyTeardown)))
+    if (!rc->doneSent && (rc->paths.TeardownReady() || MutantActive(Mutant::kEarlyTeardown)) &&
+        !TeardownHeld(index))
     {
         rc->doneSent = true;
         if (m_sink)
@@ -386,6 +387,7 @@ Agent::FinishReconfig(uint32_t index, int side, uint64_t nowNs)
     EmitReconfig(AgentEventKind::kReconfigSucceeded, index, rc.id,
                  uint32_t((nowNs - rc.startNs) / 1000), nowNs);
     EndReconfig(index, side);
+    ReleaseHeld(index, nowNs);
 }
 
 void
@@ -424,6 +426,7 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
     ++m_counters.reconfigAborted;
     EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, reason, nowNs);
     EndReconfig(index, 1);
+    ReleaseHeld(index, nowNs);
 }
 
 void
@@ -464,6 +467,11 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const int side = towardRight ? 1 : 0;
     Session& s = m_sessions.Get(idx);
     Reconfig* rc = s.reconfig[side].get();
+    Verdict held;
+    if (!m_holds.empty() && HoldOut(pkt, e, nowNs, &held))
+    {
+        return held;
+    }
     if (rc == nullptr || rc->phase != ReconfigPhase::kTwoPaths)
     {
         e.flags &= uint8_t(~MapEntry::kSlow);

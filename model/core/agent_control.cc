@@ -417,6 +417,7 @@ Agent::OnCancelLock(uint32_t index, ControlMessage m, uint64_t nowNs)
                 m_sessions.Erase(index, MapDirection::kIngress, rc->newSub);
             }
             EndReconfig(index, 0);
+            ReleaseHeld(index, nowNs);
         }
         if (MutantActive(Mutant::kDropAckCancel))
         {
@@ -449,6 +450,7 @@ Agent::OnAckCancel(uint32_t index, ControlMessage m, uint64_t nowNs)
             EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, rc->abortReason,
                          nowNs);
             EndReconfig(index, 1);
+            ReleaseHeld(index, nowNs);
             ReleaseSaved(index, nowNs);
         }
         else
