@@ -4,6 +4,7 @@
 #include "address_plan.h"
 #include "cli_args.h"
 #include "delivery_check.h"
+#include "migration_report.h"
 #include "runner.h"
 #include "scenario_error.h"
 #include "scenario_loader.h"
@@ -88,6 +89,10 @@ Run(const RunArgs& args)
     WriteSummary(out + "/summary.json", summary);
     WriteTextFile(out + "/sessions.csv", SessionsCsv(r));
     WriteTextFile(out + "/reconfigurations.csv", ReconfigurationsCsv(r));
+    if (!r.migrations.empty())
+    {
+        WriteTextFile(out + "/migrations.csv", MigrationsCsv(r));
+    }
     WriteTextFile(out + "/nodes.csv", NodesCsv(s, AddressPlan(s)));
 
     uint64_t completed = 0;

@@ -136,9 +136,43 @@ ReconfigDriver::IssueExplicit(Request& q)
         path.emplace_back(m_ctx.AgentAddress(mb));
     }
     const dysco::FiveTuple header = s->rightSession; // the session's header on its right side
+    if (spec.migrate)
+    {
+        IssueMigration(q, header, path);
+        return;
+    }
     if (m_ctx.Agent(spec.leftAnchor)
             ->Reconfigure(header, Ipv4Address(m_ctx.AgentAddress(spec.rightAnchor)), path) == 0)
     {
+        RecordRefused(q, spec.leftAnchor, "busy");
+    }
+}
+
+void
+ReconfigDriver::IssueMigration(Request& q, const dysco::FiveTuple& header,
+                               const std::vector<Ipv4Address>& path)
+{
+    const ReconfigSpec& spec = m_ctx.scenario.reconfigurations[q.entry];
+    const MigrationSpec& mig = *spec.migrate;
+    DyscoMigrationRequest req;
+    req.session = header;
+    req.leftAnchor = m_ctx.Agent(spec.leftAnchor);
+    req.rightAnchor = m_ctx.Agent(spec.rightAnchor);
+    req.newPath = path;
+    req.from = m_ctx.statefulBoxes.at(mig.from);
+    req.to = m_ctx.statefulBoxes.at(mig.to);
+    req.mode = mig.buffered ? DyscoMigrationRequest::BUFFERED : DyscoMigrationRequest::UNBUFFERED;
+    req.transferDelay = Seconds(mig.transferS);
+    req.corrupt = mig.corrupt;
+    // An unbuffered migration reconfigures only once the state is copied: Started() finds
+    // the request by its stream then.
+    q.pendingMigration = !mig.buffered;
+    const uint32_t id = m_ctx.migration->Start(req);
+    m_ctx.migrationTags[id] = RunContext::MigrationTag{q.entry, mig.from, mig.to};
+    const DyscoMigrationRecord& rec = m_ctx.migration->GetRecords().at(id - 1);
+    if (rec.outcome == "refused")
+    {
+        q.pendingMigration = false;
         RecordRefused(q, spec.leftAnchor, "busy");
     }
 }
@@ -338,9 +372,15 @@ ReconfigDriver::Started(size_t node, const dysco::AgentEvent& e)
     else
     {
         // A deletion's trigger arrived: the subsession to the left anchor's right leads to
-        // the middlebox that asked.
+        // the middlebox that asked (or an unbuffered migration's state is installed).
         for (auto& cand : m_requests)
         {
+            if (cand.pendingMigration && cand.stream == r.streamId)
+            {
+                cand.pendingMigration = false;
+                q = &cand;
+                break;
+            }
             const auto& spec = m_ctx.scenario.reconfigurations[cand.entry];
             if (cand.pendingStart && cand.stream == r.streamId && spec.deleteNode &&
                 m_ctx.AgentAddress(*spec.deleteNode) == e.subsession.dstIp)

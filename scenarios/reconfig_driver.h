@@ -44,8 +44,9 @@ private:
         size_t entry = 0;
         uint64_t stream = 0;
         uint32_t attempts = 0;
-        int latest = -1;           ///< record of the latest attempt, -1 if none started
-        bool pendingStart = false; ///< a deletion's trigger is on its way to the left anchor
+        int latest = -1;               ///< record of the latest attempt, -1 if none started
+        bool pendingStart = false;     ///< a deletion's trigger is on its way to the left anchor
+        bool pendingMigration = false; ///< an unbuffered migration copies state first
         double triggerS = -1;
     };
 
@@ -59,6 +60,9 @@ private:
     void Issue(size_t request);
     void IssueExplicit(Request& q);
     void IssueDeletion(Request& q);
+    /// A replacement with `migrate_state`: DyscoStateMigration runs it (§3.4, Figure 14).
+    void IssueMigration(Request& q, const dysco::FiveTuple& header,
+                        const std::vector<ns3::Ipv4Address>& path);
     /// Retry check, retry_after_s after each attempt.
     void Check(size_t request);
     /// The left anchor did not start it: "no_session" (not at the anchor, or closed) or

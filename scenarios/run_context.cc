@@ -88,7 +88,33 @@ RunContext::StreamOf(const dysco::FiveTuple& session)
             IndexClients(); // sockets bind when their senders start: look again
         }
     }
-    return 0;
+    const dysco::FiveTuple original = Unalias(session);
+    return original != session ? StreamOf(original) : 0;
+}
+
+void
+RunContext::AddAlias(const dysco::FiveTuple& translated, const dysco::FiveTuple& original)
+{
+    if (translated != original)
+    {
+        m_aliases.emplace(translated, original);
+    }
+}
+
+dysco::FiveTuple
+RunContext::Unalias(const dysco::FiveTuple& t) const
+{
+    if (m_aliases.empty())
+    {
+        return t;
+    }
+    auto it = m_aliases.find(t);
+    if (it != m_aliases.end())
+    {
+        return it->second;
+    }
+    it = m_aliases.find(t.Reversed());
+    return it != m_aliases.end() ? it->second.Reversed() : t;
 }
 
 std::optional<dysco::FiveTuple>

@@ -8,6 +8,8 @@
 #include "core/five_tuple.h"
 #include "ns3/dysco-agent.h"
 #include "ns3/dysco-seq-offset.h"
+#include "ns3/dysco-state-migration.h"
+#include "ns3/dysco-stateful-middlebox.h"
 #include "ns3/node-container.h"
 #include "ns3/stream-receiver.h"
 #include "ns3/stream-sender.h"
@@ -16,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace dyscosim
@@ -64,16 +67,34 @@ public:
     /// The latest shifted sequence numbers of a session at any seq_offset box.
     bool LatestShiftedSeq(const dysco::FiveTuple& session, uint32_t out[2]) const;
 
+    /// A NAT changed a session's header: `translated` (either orientation) stands for
+    /// `original` in StreamOf and Unalias.
+    void AddAlias(const dysco::FiveTuple& translated, const dysco::FiveTuple& original);
+    /// The header the session's client uses, for a header a NAT produced (same orientation);
+    /// `t` itself if no NAT changed it.
+    dysco::FiveTuple Unalias(const dysco::FiveTuple& t) const;
+
     const Scenario& scenario;
     const AddressPlan& plan;
     ns3::NodeContainer nodes;
     std::vector<StreamApps> streams; ///< index = stream id - 1
     std::vector<std::pair<size_t, ns3::Ptr<ns3::DyscoSeqOffset>>> seqOffsets;
+    std::map<size_t, ns3::Ptr<ns3::DyscoStatefulMiddlebox>> statefulBoxes; ///< by node
+    ns3::Ptr<ns3::DyscoStateMigration> migration;
+    /// What a migration id stands for in the scenario.
+    struct MigrationTag
+    {
+        size_t entry = 0; ///< index into reconfigurations
+        size_t from = 0;  ///< nodes
+        size_t to = 0;
+    };
+    std::map<uint32_t, MigrationTag> migrationTags;
 
 private:
     void IndexClients();
 
     std::map<std::pair<uint32_t, uint16_t>, uint64_t> m_byClient; ///< (ip, port) -> stream
+    std::unordered_map<dysco::FiveTuple, dysco::FiveTuple, dysco::FiveTupleHasher> m_aliases;
 };
 
 } // namespace dyscosim

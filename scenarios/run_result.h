@@ -79,6 +79,30 @@ struct ReconfigRecord
     }
 };
 
+/// One state migration (§3.4, Figure 14) with the time of each phase (-1: not reached).
+struct MigrationResult
+{
+    uint32_t id = 0;
+    uint64_t streamId = 0;
+    int entry = -1;            ///< index into $.reconfigurations
+    std::string from;          ///< the replaced instance
+    std::string to;            ///< the new instance
+    std::string mode;          ///< "buffered" or "unbuffered"
+    std::string outcome;       ///< "migrated", "state_refused", "aborted", "refused", "unfinished"
+    std::string error;         ///< why the import (or the request) was refused
+    double triggerS = -1;      ///< the scenario asked
+    double reconfiguredS = -1; ///< the left anchor's Reconfigure
+    double newPathUpS = -1;    ///< the left anchor entered its two-path phase
+    double exportedS = -1;     ///< the old instance exported the state
+    double installedS = -1;    ///< the new instance imported (or refused) it
+    double endedS = -1;        ///< old path torn down (traffic moved), or the end of a refusal
+    uint64_t stateBytes = 0;
+    uint64_t reordered = 0; ///< data segments of the session its endpoints got out of order
+    double maxGapMs = 0;    ///< longest pause in the session's data arrivals while it migrated
+
+    double DurationMs() const { return endedS >= 0 ? (endedS - triggerS) * 1000 : -1; }
+};
+
 struct AgentResult
 {
     std::string node;
@@ -107,6 +131,7 @@ struct RunResult
     std::vector<std::string> strayStreams;
     /// In start order (refused requests at their trigger time).
     std::vector<ReconfigRecord> reconfigurations;
+    std::vector<MigrationResult> migrations; ///< in start order
     /// Reconfigurations still running at some agent when the run stopped.
     uint64_t reconfigurationsActive = 0;
     /// Failure injection: frames dropped by kind ("control", "data", "down") and FIN/RST

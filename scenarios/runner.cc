@@ -3,6 +3,8 @@
 #include "address_plan.h"
 #include "close_injector.h"
 #include "ns3/core-module.h"
+#include "ns3/dysco-cgnat.h"
+#include "ns3/dysco-firewall.h"
 #include "ns3/dysco-helper.h"
 #include "ns3/dysco-monitor.h"
 #include "ns3/dysco-selective-loss.h"
@@ -14,7 +16,9 @@
 #include "ns3/stream-sender.h"
 #include "progress.h"
 #include "reconfig_driver.h"
+#include "reorder_counter.h"
 #include "run_context.h"
+#include "stateful_boxes.h"
 #ifdef DYSCO_WITH_CHECKER
 #include "trace_recorder.h"
 #endif
@@ -93,7 +97,9 @@ CounterMap(const dysco::AgentCounters& c)
             {"control_received", c.controlReceived},
             {"control_dropped", c.controlDropped},
             {"splits", c.splits},
-            {"new_path_handshake", c.newPathHandshake}};
+            {"new_path_handshake", c.newPathHandshake},
+            {"held", c.held},
+            {"held_dropped", c.heldDropped}};
 }
 
 /// First random stream of the failure-injection loss models: apart from the plain link
@@ -172,6 +178,8 @@ public:
         InstallTraffic();
         m_driver->Install();
         m_injector->Install();
+        m_reorder = std::make_unique<ReorderCounter>(*m_ctx);
+        m_reorder->Install();
         EnableCaptures();
 
         Progress progress(std::cerr, m_s.durationS, Progress::IsTerminal(2));
@@ -193,12 +201,14 @@ public:
         CollectCounters(&r);
         m_driver->Collect(&r);
         CollectFailures(&r);
+        CollectMigrations(*m_ctx, *m_reorder, &r);
 
         m_senders.clear();
         m_receivers.clear();
         m_monitors.clear();
         m_lossModels.clear();
         m_injector.reset();
+        m_reorder.reset();
         m_driver.reset();
         m_ctx.reset();
         Simulator::Destroy();
@@ -215,7 +225,10 @@ public:
     }
 
 private:
-    Ptr<Node> NodeAt(size_t i) const { return m_nodes.Get(uint32_t(i)); }
+    Ptr<Node> NodeAt(size_t i) const
+    {
+        return m_nodes.Get(uint32_t(i));
+    }
 
     /// Nodes, the Dysco stack, links with loss, addresses per AddressPlan, routes.
     void BuildNetwork()
@@ -312,6 +325,17 @@ private:
                 DyscoHelper::SetMiddlebox(NodeAt(i), monitor);
                 m_monitors.emplace_back(i, monitor);
             }
+            else if (IsStateful(n.middlebox))
+            {
+                Ptr<DyscoStatefulMiddlebox> box = MakeStatefulBox(m_s, i, m_plan);
+                DyscoHelper::SetMiddlebox(NodeAt(i), box);
+                m_ctx->statefulBoxes[i] = box;
+                if (Ptr<DyscoNat> nat = DynamicCast<DyscoNat>(box))
+                {
+                    nat->TraceConnectWithoutContext("Rewrite",
+                                                    MakeCallback(&Simulation::NatRewrite, this));
+                }
+            }
             else if (n.middlebox == MiddleboxKind::kSeqOffset)
             {
                 Ptr<DyscoSeqOffset> box = CreateObject<DyscoSeqOffset>();
@@ -327,6 +351,16 @@ private:
         for (const auto& np : ResolvePolicies(m_s, m_plan))
         {
             DyscoHelper::AddPolicy(NodeAt(np.node), np.policy);
+        }
+        m_ctx->migration = CreateObject<DyscoStateMigration>();
+    }
+
+    /// A NAT's first rewrite of a session makes its outside header an alias of the session.
+    void NatRewrite(const dysco::FiveTuple& before, const dysco::FiveTuple& after)
+    {
+        if (m_ctx->StreamOf(after) == 0 && m_ctx->StreamOf(before) != 0)
+        {
+            m_ctx->AddAlias(after, before);
         }
     }
 
@@ -502,6 +536,14 @@ private:
                           {"payload_bytes", bytes}};
             r->middleboxes.push_back(m);
         }
+        for (const auto& [node, box] : m_ctx->statefulBoxes)
+        {
+            MiddleboxResult m;
+            m.node = m_s.nodes[node].name;
+            m.kind = ToString(m_s.nodes[node].middlebox);
+            m.counters = StatefulCounters(box);
+            r->middleboxes.push_back(m);
+        }
         for (const auto& [node, box] : m_ctx->seqOffsets)
         {
             MiddleboxResult m;
@@ -559,6 +601,7 @@ private:
     std::unique_ptr<RunContext> m_ctx;
     std::unique_ptr<ReconfigDriver> m_driver;
     std::unique_ptr<CloseInjector> m_injector;
+    std::unique_ptr<ReorderCounter> m_reorder;
     std::vector<Ptr<DyscoSelectiveLoss>> m_lossModels;
     int64_t m_lossStreams = 0;
 };

@@ -31,8 +31,21 @@ ToString(MiddleboxKind kind)
         return "monitor";
     case MiddleboxKind::kSeqOffset:
         return "seq_offset";
+    case MiddleboxKind::kFirewall:
+        return "firewall";
+    case MiddleboxKind::kNat:
+        return "nat";
+    case MiddleboxKind::kCgnat:
+        return "cgnat";
     }
     return "?";
+}
+
+bool
+IsStateful(MiddleboxKind kind)
+{
+    return kind == MiddleboxKind::kFirewall || kind == MiddleboxKind::kNat ||
+           kind == MiddleboxKind::kCgnat;
 }
 
 const char*

@@ -26,7 +26,13 @@ enum class MiddleboxKind
     kNone,      ///< the node only runs its agent (a chain hop that forwards unchanged)
     kMonitor,   ///< counts packets and bytes per session
     kSeqOffset, ///< shifts each session's sequence numbers (ISN randomisation), declares deltas
+    kFirewall,  ///< stateful firewall: rules on first SYNs, drops sessions without state
+    kNat,       ///< source NAT: outside (address, port) per session
+    kCgnat,     ///< carrier-grade NAT: port blocks per subscriber over an outside pool
 };
+
+/// True for the kinds whose per-session state can migrate (firewall, NAT, CGNAT).
+bool IsStateful(MiddleboxKind kind);
 
 const char* ToString(MiddleboxKind kind);
 
@@ -44,12 +50,50 @@ struct OffsetSpec
     uint32_t value = 0;
 };
 
+/// An IPv4 prefix in host byte order, as dysco::Prefix expects.
+struct PrefixSpec
+{
+    uint32_t address = 0;
+    uint8_t length = 0; ///< 0 matches everything
+    /// When set, the prefix is this node's first address /32, resolved after addressing.
+    std::optional<size_t> node;
+};
+
+struct PortRangeSpec
+{
+    uint16_t low = 0;
+    uint16_t high = 65535;
+};
+
+/// A firewall rule: the first whose match fits a session's first SYN decides.
+struct FirewallRuleSpec
+{
+    bool allow = true;
+    PrefixSpec src;
+    PrefixSpec dst;
+    PortRangeSpec srcPorts;
+    PortRangeSpec dstPorts;
+};
+
+/// Settings of the stateful middleboxes (scenarios/README.md, "firewall", "nat", "cgnat").
+struct StatefulSpec
+{
+    bool defaultAllow = true;            ///< firewall: action when no rule matches
+    std::vector<FirewallRuleSpec> rules; ///< firewall
+    PrefixSpec inside;                   ///< nat, cgnat: sessions from here are translated
+    std::vector<PrefixSpec> outside;     ///< nat: one address (default: the node's first);
+                                         ///< cgnat: the pool (default: the node's first)
+    PortRangeSpec ports{30000, 39999};   ///< nat, cgnat: outside ports
+    uint16_t blockSize = 64;             ///< cgnat: ports per subscriber
+};
+
 struct NodeSpec
 {
     std::string name;
     NodeRole role = NodeRole::kHost;
     MiddleboxKind middlebox = MiddleboxKind::kNone;
     OffsetSpec seqOffset[2];        ///< seq_offset: [client -> server, server -> client]
+    StatefulSpec stateful;          ///< firewall, nat, cgnat
     std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
 };
 
@@ -91,21 +135,6 @@ struct TcpSpec
     uint32_t rcvBufBytes = 131072;
 };
 
-/// An IPv4 prefix in host byte order, as dysco::Prefix expects.
-struct PrefixSpec
-{
-    uint32_t address = 0;
-    uint8_t length = 0; ///< 0 matches everything
-    /// When set, the prefix is this node's first address /32, resolved after addressing.
-    std::optional<size_t> node;
-};
-
-struct PortRangeSpec
-{
-    uint16_t low = 0;
-    uint16_t high = 65535;
-};
-
 struct PolicySpec
 {
     std::string name; ///< "policy0" unless given
@@ -142,6 +171,16 @@ struct SessionSelector
 /// A reconfiguration the scenario triggers: either `deleteNode` asks to leave the chain
 /// (RequestDeletion at that middlebox), or `leftAnchor` replaces the segment up to
 /// `rightAnchor` by a path through `middleboxes` (empty: delete everything in between).
+/// Moving a stateful middlebox's per-session state with a replacement (§3.4, Figure 14).
+struct MigrationSpec
+{
+    size_t from = 0;          ///< the instance being replaced (on the old path)
+    size_t to = 0;            ///< the new instance (on the new path)
+    bool buffered = true;     ///< anchors hold new data (false: copy first, accept reordering)
+    double transferS = 0.001; ///< state transfer latency
+    bool corrupt = false;     ///< damage the exported state (the import must be refused)
+};
+
 struct ReconfigSpec
 {
     double atS = 0;
@@ -153,6 +192,7 @@ struct ReconfigSpec
     std::vector<size_t> middleboxes;
     double retryAfterS = 0; ///< > 0: a refused, nacked or aborted request is retried
     uint32_t retries = 0;
+    std::optional<MigrationSpec> migrate; ///< explicit replacements only
 };
 
 enum class InjectAction

@@ -30,6 +30,9 @@ constexpr const char* kDelayExpected =
     "a delay like \"1ms\" (a number followed by s, ms, us or ns)";
 constexpr const char* kPrefixExpected =
     "an IPv4 prefix like \"10.0.0.0/8\", an address like \"10.0.1.2\", or a node name";
+constexpr const char* kMiddleboxExpected =
+    "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\" or "
+    "\"none\"";
 constexpr const char* kPortsExpected =
     "a port like 80 or \"80\", or an inclusive range like \"1000-2000\"";
 constexpr uint32_t kMaxSegmentSize = 1448; // 1500-byte MTU - IPv4, TCP, timestamp headers
@@ -95,6 +98,7 @@ public:
                                   "an object of --quick reductions"));
         }
         ParseNodes(top.Array("nodes", "an array of nodes", true), top.PathOf("nodes"));
+        ParseStateful();
         ParseLinks(top.Array("links", "an array of links", true), top.PathOf("links"));
         if (top.Has("tcp"))
         {
@@ -201,7 +205,8 @@ private:
         {
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
-            o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down"});
+            o.AllowOnly(
+                {"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat", "cgnat"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -236,9 +241,9 @@ private:
             }
             if (o.Has("middlebox"))
             {
-                std::string kind = o.String(
-                    "middlebox", "a middlebox function: \"monitor\", \"seq_offset\" or \"none\"");
-                if (n.role != NodeRole::kMiddlebox)
+                std::string kind = o.String("middlebox", kMiddleboxExpected);
+                const bool onPath = kind == "firewall" || kind == "nat" || kind == "cgnat";
+                if (n.role != NodeRole::kMiddlebox && !(onPath && n.role == NodeRole::kRouter))
                 {
                     o.Fail("middlebox", "only nodes with role \"middlebox\" run a middlebox "
                                         "function; node \"" +
@@ -252,12 +257,37 @@ private:
                 {
                     n.middlebox = MiddleboxKind::kSeqOffset;
                 }
+                else if (kind == "firewall")
+                {
+                    n.middlebox = MiddleboxKind::kFirewall;
+                }
+                else if (kind == "nat")
+                {
+                    n.middlebox = MiddleboxKind::kNat;
+                }
+                else if (kind == "cgnat")
+                {
+                    n.middlebox = MiddleboxKind::kCgnat;
+                }
                 else if (kind != "none")
                 {
-                    o.Fail("middlebox", "expected a middlebox function: \"monitor\", "
-                                        "\"seq_offset\" or \"none\", got " +
+                    o.Fail("middlebox", std::string("expected ") + kMiddleboxExpected + ", got " +
                                             DescribeJson(nodes[i].at("middlebox")));
                 }
+            }
+            for (const char* key : {"firewall", "nat", "cgnat"})
+            {
+                if (!o.Has(key))
+                {
+                    continue;
+                }
+                if (std::string(ToString(n.middlebox)) != key)
+                {
+                    o.Fail(key, std::string("only nodes with middlebox \"") + key +
+                                    "\" take these settings; node \"" + n.name + "\" runs \"" +
+                                    ToString(n.middlebox) + "\"");
+                }
+                m_statefulRaw.push_back({i, o.PathOf(key), &nodes[i].at(key)});
             }
             if (o.Has("seq_offset"))
             {
@@ -683,7 +713,8 @@ private:
                          "a reconfiguration {at_s, delete} or {at_s, left_anchor, right_anchor, "
                          "middleboxes}");
             o.AllowOnly({"at_s", "jitter_s", "sessions", "traffic", "delete", "left_anchor",
-                         "right_anchor", "middleboxes", "retry_after_s", "retries"});
+                         "right_anchor", "middleboxes", "retry_after_s", "retries",
+                         "migrate_state"});
             ReconfigSpec r;
             r.atS = o.Number("at_s", 0, 1e6, false, "a trigger time in seconds");
             r.jitterS = o.Number("jitter_s", 0, 1e6, false, "a random start offset range", 0.0);
@@ -745,8 +776,62 @@ private:
             {
                 o.Fail("retries", "retries need \"retry_after_s\" (the delay before each)");
             }
+            if (o.Has("migrate_state"))
+            {
+                if (r.deleteNode)
+                {
+                    o.Fail("migrate_state", "state migrates only with an explicit replacement "
+                                            "(left_anchor, right_anchor, middleboxes)");
+                }
+                r.migrate = Migration(JsonObject(m_file, o.PathOf("migrate_state"),
+                                                 list[i].at("migrate_state"),
+                                                 "an object {from, to, mode, transfer_s}"),
+                                      r);
+            }
             m_s.reconfigurations.push_back(r);
         }
+    }
+
+    MigrationSpec Migration(const JsonObject& o, const ReconfigSpec& r)
+    {
+        o.AllowOnly({"from", "to", "mode", "transfer_s", "corrupt"});
+        MigrationSpec m;
+        m.from = NodeRef(o, "from");
+        m.to = NodeRef(o, "to");
+        for (const char* k : {"from", "to"})
+        {
+            const NodeSpec& n = m_s.nodes[std::string(k) == "from" ? m.from : m.to];
+            if (!IsStateful(n.middlebox))
+            {
+                o.Fail(k, "node \"" + n.name + "\" runs \"" + ToString(n.middlebox) +
+                              "\"; state migrates between firewall, nat or cgnat middleboxes");
+            }
+        }
+        if (m_s.nodes[m.from].middlebox != m_s.nodes[m.to].middlebox)
+        {
+            o.Fail("to", "\"" + m_s.nodes[m.to].name + "\" runs \"" +
+                             ToString(m_s.nodes[m.to].middlebox) + "\" but \"" +
+                             m_s.nodes[m.from].name + "\" runs \"" +
+                             ToString(m_s.nodes[m.from].middlebox) +
+                             "\"; state moves between two of a kind");
+        }
+        if (m.from == m.to)
+        {
+            o.Fail("to", "the new instance must differ from the old one");
+        }
+        if (std::find(r.middleboxes.begin(), r.middleboxes.end(), m.to) == r.middleboxes.end())
+        {
+            o.Fail("to", "\"" + m_s.nodes[m.to].name + "\" is not on the new path (middleboxes)");
+        }
+        const std::string mode = o.String("mode", "\"buffered\" or \"unbuffered\"", "buffered");
+        if (mode != "buffered" && mode != "unbuffered")
+        {
+            o.Fail("mode", "expected \"buffered\" or \"unbuffered\", got \"" + mode + "\"");
+        }
+        m.buffered = mode == "buffered";
+        m.transferS = o.Number("transfer_s", 0, 10, false, "a transfer time in seconds", 0.001);
+        m.corrupt = o.Bool("corrupt", false);
+        return m;
     }
 
     void ParseInjections(const json& list, const std::string& path)
@@ -799,8 +884,128 @@ private:
         o.Fail(key, "expected one of " + list + ", got string \"" + v + "\"");
     }
 
+    /// Settings of stateful middleboxes, parsed once every node name is known.
+    struct StatefulRaw
+    {
+        size_t node;
+        std::string path;
+        const json* raw;
+    };
+
+    void ParseStateful()
+    {
+        for (const auto& st : m_statefulRaw)
+        {
+            NodeSpec& n = m_s.nodes[st.node];
+            StatefulSpec& spec = n.stateful;
+            JsonObject o(m_file, st.path, *st.raw, "an object of middlebox settings");
+            if (n.middlebox == MiddleboxKind::kFirewall)
+            {
+                o.AllowOnly({"default", "rules"});
+                const std::string d = o.String("default", "\"allow\" or \"deny\"", "allow");
+                if (d != "allow" && d != "deny")
+                {
+                    o.Fail("default", "expected \"allow\" or \"deny\", got " +
+                                          DescribeJson(st.raw->at("default")));
+                }
+                spec.defaultAllow = d == "allow";
+                const json& rules = o.Array("rules", "an array of rules", false);
+                for (size_t k = 0; k < rules.size(); ++k)
+                {
+                    JsonObject r(m_file, o.PathOf("rules") + "[" + std::to_string(k) + "]",
+                                 rules[k], "a rule {action, src, dst, src_ports, dst_ports}");
+                    r.AllowOnly({"action", "src", "dst", "src_ports", "dst_ports"});
+                    FirewallRuleSpec rule;
+                    const std::string a = r.String("action", "\"allow\" or \"deny\"");
+                    if (a != "allow" && a != "deny")
+                    {
+                        r.Fail("action", "expected \"allow\" or \"deny\", got " +
+                                             DescribeJson(rules[k].at("action")));
+                    }
+                    rule.allow = a == "allow";
+                    rule.src = Prefix(r, "src");
+                    rule.dst = Prefix(r, "dst");
+                    rule.srcPorts = Ports(r, "src_ports", rules[k]);
+                    rule.dstPorts = Ports(r, "dst_ports", rules[k]);
+                    spec.rules.push_back(rule);
+                }
+                continue;
+            }
+            const bool cgnat = n.middlebox == MiddleboxKind::kCgnat;
+            if (cgnat)
+            {
+                o.AllowOnly({"inside", "outside", "ports", "block_size"});
+                spec.ports = PortRangeSpec{1024, 65535};
+            }
+            else
+            {
+                o.AllowOnly({"inside", "outside", "ports"});
+            }
+            spec.inside = Prefix(o, "inside");
+            if (o.Has("ports"))
+            {
+                spec.ports = Ports(o, "ports", *st.raw);
+                if (spec.ports.low == 0)
+                {
+                    o.Fail("ports", "expected outside ports 1 to 65535, got port 0");
+                }
+            }
+            if (o.Has("outside"))
+            {
+                const json& v = st.raw->at("outside");
+                std::vector<const json*> items;
+                if (v.is_array() && cgnat)
+                {
+                    for (const auto& e : v)
+                    {
+                        items.push_back(&e);
+                    }
+                }
+                else if (v.is_string())
+                {
+                    items.push_back(&v);
+                }
+                else
+                {
+                    o.Fail("outside", std::string("expected ") +
+                                          (cgnat ? "an array of addresses or node names"
+                                                 : "an address or a node name") +
+                                          ", got " + DescribeJson(v));
+                }
+                for (size_t k = 0; k < items.size(); ++k)
+                {
+                    // Wrapped so Prefix() reports the element's own path.
+                    const std::string key =
+                        "outside" + (v.is_array() ? "[" + std::to_string(k) + "]" : std::string());
+                    json wrap = {{key, *items[k]}};
+                    JsonObject w(m_file, o.Path(), wrap, "");
+                    PrefixSpec p = Prefix(w, key);
+                    if (p.length != 32)
+                    {
+                        o.Fail("outside", "expected addresses (/32), got a /" +
+                                              std::to_string(p.length) + " prefix");
+                    }
+                    spec.outside.push_back(p);
+                }
+            }
+            if (cgnat)
+            {
+                spec.blockSize =
+                    uint16_t(o.Unsigned("block_size", 1, 65535, "ports per block", 64));
+                const uint32_t span = uint32_t(spec.ports.high) - spec.ports.low + 1;
+                if (spec.blockSize > span)
+                {
+                    o.Fail("block_size", "a block of " + std::to_string(spec.blockSize) +
+                                             " ports does not fit the " + std::to_string(span) +
+                                             " outside ports");
+                }
+            }
+        }
+    }
+
     std::string m_file;
     Scenario m_s;
+    std::vector<StatefulRaw> m_statefulRaw;
 };
 
 /// Checks that need the effective (possibly --quick) stop time.

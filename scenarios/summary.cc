@@ -1,5 +1,7 @@
 #include "summary.h"
 
+#include "migration_report.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -173,6 +175,10 @@ MakeSummary(const RunResult& r, const CheckOutcome& check, const std::string& gi
         failures[name] = value;
     }
     j["failures"] = failures;
+    if (!r.migrations.empty())
+    {
+        j["migrations"] = MigrationSummary(r);
+    }
     return j;
 }
 

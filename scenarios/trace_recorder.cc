@@ -174,8 +174,9 @@ TraceRecorder::NodeOf(uint32_t address) const
 }
 
 uint32_t
-TraceRecorder::SessionOf(const dysco::FiveTuple& t) const
+TraceRecorder::SessionOf(const dysco::FiveTuple& header) const
 {
+    const dysco::FiveTuple t = m_ctx.Unalias(header); // a NAT's header stands for the session
     auto it = m_byTuple.find(t);
     if (it == m_byTuple.end())
     {
@@ -252,7 +253,8 @@ TraceRecorder::Segment(uint16_t node, dysco::Direction dir, const std::vector<ui
         return;
     }
     const bool sent = dir == dysco::Direction::kEgress;
-    const dysco::FiveTuple t = sent ? p.Tuple() : p.Tuple().Reversed(); // local -> remote
+    // local -> remote, in the client's header if a NAT changed it
+    const dysco::FiveTuple t = m_ctx.Unalias(sent ? p.Tuple() : p.Tuple().Reversed());
     int end = kClient;
     auto it = m_byTuple.find(t);
     if (it == m_byTuple.end())

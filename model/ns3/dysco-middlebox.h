@@ -31,6 +31,10 @@ public:
      * \return false to drop the packet (counted by the node's DyscoAgent).
      */
     virtual bool Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice) = 0;
+
+    /// True if the box also sees arriving packets addressed to this node (a NAT: replies
+    /// come to its external address and leave toward the inside once translated back).
+    virtual bool SeesLocalPackets() const { return false; }
 };
 
 } // namespace ns3

@@ -282,15 +282,20 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
     Ptr<DyscoMiddlebox> mb = m_agent->GetMiddlebox();
     const bool traced = ipv4 && m_buf[9] == dysco::kProtoTcp && m_agent->IsLocalSegmentTraced();
     // Locality costs a lookup: only asked when someone needs the answer.
-    const bool local = !ipv4 || !m_ipv4 || (!mb && !traced) ||
-                       IsLocalDestination(Ipv4Address(dysco::Load32(&m_buf[16])), device);
+    bool local = !ipv4 || !m_ipv4 || (!mb && !traced) ||
+                 IsLocalDestination(Ipv4Address(dysco::Load32(&m_buf[16])), device);
     // Packet middleboxes see forwarded packets with the session's own header, before routing.
-    if (mb && m_ipv4 && ipv4 && !local)
+    if (mb && m_ipv4 && ipv4 && (!local || mb->SeesLocalPackets()))
     {
+        const uint32_t dst = dysco::Load32(&m_buf[16]);
         if (!mb->Process(m_buf, device))
         {
             m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_MIDDLEBOX);
             return;
+        }
+        if (local && dysco::Load32(&m_buf[16]) != dst)
+        {
+            local = IsLocalDestination(Ipv4Address(dysco::Load32(&m_buf[16])), device);
         }
     }
     if (traced && local)
