@@ -156,6 +156,7 @@ ReconfigDriver::IssueMigration(Request& q, const dysco::FiveTuple& header,
     const MigrationSpec& mig = *spec.migrate;
     DyscoMigrationRequest req;
     req.session = header;
+    req.rightSession = m_ctx.statefulBoxes.at(mig.from)->Translate(header);
     req.leftAnchor = m_ctx.Agent(spec.leftAnchor);
     req.rightAnchor = m_ctx.Agent(spec.rightAnchor);
     req.newPath = path;

@@ -107,7 +107,7 @@ Agent::TeardownHeld(uint32_t index) const
 }
 
 bool
-Agent::HoldOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t /* nowNs */, Verdict* out)
+Agent::HoldOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs, Verdict* out)
 {
     auto it = m_holds.find(e.session);
     if (it == m_holds.end())
@@ -184,6 +184,17 @@ Agent::HoldOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t /* nowNs */, Ver
     }
     if (oldPart == 0)
     {
+        // Its ack may be the only one the stack sends for the old path's last bytes: the
+        // teardown needs it now, not when the data leaves.
+        const Seq ack(v.AckNumber());
+        if ((flags & tcpflag::kAck) && tp.OldRcvdAcked() < SeqMin(ack, tp.OldRcvd()))
+        {
+            std::vector<uint8_t> extra = PureAck(pkt, SeqMin(ack, tp.OldRcvd()).Value());
+            if (AnchorOut(extra, e, nowNs) == Verdict::kForward)
+            {
+                m_outputs.push_back(std::move(extra));
+            }
+        }
         hold(std::vector<uint8_t>(pkt));
         *out = Verdict::kConsume;
         return true;

@@ -183,6 +183,17 @@ DyscoNat::GetFlow(const dysco::FiveTuple& t, DyscoNatFlow* out) const
     return false;
 }
 
+dysco::FiveTuple
+DyscoNat::Translate(const dysco::FiveTuple& session) const
+{
+    DyscoNatFlow f;
+    if (GetFlow(session, &f) && f.inside == session)
+    {
+        return f.Outside();
+    }
+    return session;
+}
+
 std::string
 DyscoNat::FlowsJson(const dysco::FiveTuple& session) const
 {

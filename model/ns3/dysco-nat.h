@@ -50,6 +50,8 @@ public:
     bool SeesLocalPackets() const override { return true; }
     std::string ExportState(const dysco::FiveTuple& session) const override;
     bool ImportState(const std::string& text, std::string* error) override;
+    dysco::FiveTuple Translate(const dysco::FiveTuple& session) const override;
+    bool NeedsStateBeforeNewPath() const override { return true; }
 
     /// The flow of a session, by its inside or outside tuple (either orientation).
     bool GetFlow(const dysco::FiveTuple& t, DyscoNatFlow* out) const;

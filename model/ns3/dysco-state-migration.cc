@@ -63,21 +63,36 @@ DyscoStateMigration::Start(const DyscoMigrationRequest& request)
     m_records.push_back(r);
     m_running[r.id] = Running{request, m_records.size() - 1};
     Watch(request.leftAnchor);
-    if (request.mode == DyscoMigrationRequest::UNBUFFERED)
+    if (request.mode == DyscoMigrationRequest::UNBUFFERED || request.to->NeedsStateBeforeNewPath())
     {
         Transfer(r.id); // copy first, reconfigure once installed
         return r.id;
     }
-    dysco::Agent& left = request.leftAnchor->GetCore();
-    dysco::Agent& right = request.rightAnchor->GetCore();
-    if (!left.HoldForMigration(request.session) || !right.HoldForMigration(request.session))
+    if (Hold(r.id))
     {
-        m_records.back().error = "the session is not at both anchors";
-        Finish(r.id, "refused");
-        return r.id;
+        Reconfigure(r.id);
     }
-    Reconfigure(r.id);
     return r.id;
+}
+
+const dysco::FiveTuple&
+DyscoStateMigration::RightSession(const DyscoMigrationRequest& r) const
+{
+    return r.rightSession.srcIp != 0 ? r.rightSession : r.session;
+}
+
+bool
+DyscoStateMigration::Hold(uint32_t id)
+{
+    const DyscoMigrationRequest& req = m_running.at(id).request;
+    if (!req.leftAnchor->GetCore().HoldForMigration(req.session) ||
+        !req.rightAnchor->GetCore().HoldForMigration(RightSession(req)))
+    {
+        m_records[m_running.at(id).record].error = "the session is not at both anchors";
+        Finish(id, "refused");
+        return false;
+    }
+    return true;
 }
 
 void
@@ -129,7 +144,7 @@ DyscoStateMigration::Event(Ptr<DyscoAgent> agent, const dysco::AgentEvent& e)
     if (e.kind == K::kReconfigPhase && e.detail == uint32_t(dysco::ReconfigPhase::kTwoPaths))
     {
         r.newPathUp = Simulator::Now();
-        if (r.mode == DyscoMigrationRequest::BUFFERED)
+        if (r.mode == DyscoMigrationRequest::BUFFERED && r.exported.IsNegative())
         {
             // Not from inside the agent's event: the core is in the middle of a packet.
             Simulator::ScheduleNow(&DyscoStateMigration::Transfer, this, id);
@@ -186,7 +201,7 @@ DyscoStateMigration::Install(uint32_t id, std::string state)
     {
         r.error = "state import refused: " + error;
         NS_LOG_INFO("migration " << id << ": " << r.error);
-        if (r.mode == DyscoMigrationRequest::UNBUFFERED)
+        if (r.reconfigured.IsNegative())
         {
             Finish(id, "state_refused"); // nothing was reconfigured: the old path stays
             return;
@@ -198,13 +213,24 @@ DyscoStateMigration::Install(uint32_t id, std::string state)
         run.request.leftAnchor->Service();
         return; // ends with the left anchor's kReconfigAborted
     }
-    if (r.mode == DyscoMigrationRequest::UNBUFFERED)
+    if (r.reconfigured.IsNegative())
     {
+        // Copied first: an unbuffered migration just reconfigures; a buffered one holds
+        // new data until the old path is gone (the state is there already).
+        if (r.mode == DyscoMigrationRequest::BUFFERED)
+        {
+            if (!Hold(id))
+            {
+                return;
+            }
+            run.request.leftAnchor->GetCore().StateInstalled(run.request.session, now);
+            run.request.rightAnchor->GetCore().StateInstalled(RightSession(run.request), now);
+        }
         Reconfigure(id);
         return;
     }
     run.request.leftAnchor->GetCore().StateInstalled(run.request.session, now);
-    run.request.rightAnchor->GetCore().StateInstalled(run.request.session, now);
+    run.request.rightAnchor->GetCore().StateInstalled(RightSession(run.request), now);
     run.request.leftAnchor->Service();
     run.request.rightAnchor->Service();
 }

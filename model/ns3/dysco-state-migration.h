@@ -9,6 +9,10 @@
 // down, and the held data moves to the new path. A refused import cancels the new path
 // (Agent::AbortMigration) and the session stays on the old one.
 //
+// A box whose state a new path's SYN must find (a NAT, NeedsStateBeforeNewPath) gets it
+// first in both modes: BUFFERED then holds new data from the start of the two-path phase
+// until the old path is torn down, and a refused import leaves the session untouched.
+//
 // UNBUFFERED (the carrier-grade NAT thesis' alternative): the state is copied first and the
 // reconfiguration starts when it is installed, without holding anything: old and new path
 // carry data at once during the two-path phase, so segments may arrive reordered.
@@ -39,7 +43,9 @@ struct DyscoMigrationRequest
         BUFFERED,
         UNBUFFERED,
     };
-    dysco::FiveTuple session;   ///< the session's header on the left anchor's right side
+    dysco::FiveTuple session; ///< the session's header on the left anchor's right side
+    /// ... and on the right anchor's left side (differs behind a NAT); unset: `session`
+    dysco::FiveTuple rightSession;
     Ptr<DyscoAgent> leftAnchor; ///< runs the reconfiguration
     Ptr<DyscoAgent> rightAnchor;
     std::vector<Ipv4Address> newPath; ///< middleboxes of the new path (the new instance in it)
@@ -102,6 +108,9 @@ private:
     static void OnEvent(Sink* sink, const dysco::AgentEvent& e);
     void Event(Ptr<DyscoAgent> agent, const dysco::AgentEvent& e);
     void Reconfigure(uint32_t id);
+    /// Arms both anchors' holds; false (and the record refused) if an anchor lacks the session.
+    bool Hold(uint32_t id);
+    const dysco::FiveTuple& RightSession(const DyscoMigrationRequest& r) const;
     void Transfer(uint32_t id);
     void Install(uint32_t id, std::string state);
     void Finish(uint32_t id, const std::string& outcome);

@@ -23,6 +23,12 @@ public:
     /// Installs exported state. On any problem nothing is installed, false is returned and
     /// *error says what is wrong and where (JSON path).
     virtual bool ImportState(const std::string& text, std::string* error) = 0;
+    /// The session's header as it leaves the box (a NAT changes it); `session` otherwise.
+    virtual dysco::FiveTuple Translate(const dysco::FiveTuple& session) const { return session; }
+    /// True if a new path's SYN must already find the state (a NAT: the agent keys the new
+    /// path on the header the SYN leaves the box with): then the state is copied before the
+    /// reconfiguration starts.
+    virtual bool NeedsStateBeforeNewPath() const { return false; }
 };
 
 /// "10.0.0.1:80" for state documents.
