@@ -227,6 +227,8 @@ private:
         bool stateReady = false;
         std::vector<std::vector<uint8_t>> queue; ///< packets from the local side, in order
         size_t bytes = 0;
+        FiveTuple cancelledSub; ///< AbortMigration: the new path, reset once the cancel is done
+        uint32_t cancelledSeq = 0;
     };
     /// AnchorOut's first step while holds exist: true if the packet was held (or is the
     /// old part of one cut at oldSent), with the verdict in *out.

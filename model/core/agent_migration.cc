@@ -10,6 +10,7 @@
 #include "agent.h"
 #include "control.h"
 #include "packet.h"
+#include "packet_edit.h"
 #include "segment.h"
 
 namespace dysco
@@ -69,6 +70,8 @@ Agent::AbortMigration(const FiveTuple& session, uint64_t nowNs)
     if (rc->newSub.srcIp != 0)
     {
         m_sessions.Erase(idx, MapDirection::kIngress, rc->newSub.Reversed());
+        it->second.cancelledSub = rc->newSub;
+        it->second.cancelledSeq = rc->synSeq + 1;
         rc->newSub = FiveTuple{};
     }
     rc->phase = ReconfigPhase::kCancelling;
@@ -226,7 +229,18 @@ Agent::ReleaseHeld(uint32_t index, uint64_t nowNs)
         return;
     }
     std::vector<std::vector<uint8_t>> queue = std::move(it->second.queue);
+    const FiveTuple cancelled = it->second.cancelledSub;
+    const uint32_t cancelledSeq = it->second.cancelledSeq;
     m_holds.erase(it);
+    if (cancelled.srcIp != 0)
+    {
+        // The agents on the cancelled new path created state for it with its handshake: a
+        // reset frees it. Sent only now: the right anchor has dropped its end (it answered
+        // the cancel), so the reset never reaches the session's endpoint as the session's.
+        m_outputs.push_back(BuildTcpPacket(cancelled.srcIp, cancelled.dstIp, cancelled.srcPort,
+                                           cancelled.dstPort, cancelledSeq, 0, tcpflag::kRst, 0,
+                                           nullptr, 0, nullptr, 0));
+    }
     for (auto& p : queue)
     {
         if (Egress(p, nowNs) == Verdict::kForward)

@@ -209,6 +209,25 @@ TEST(AgentMigration, ARefusedStateImportCancelsTheNewPathAndKeepsTheOldOne)
     EXPECT_EQ(b.DataFrom(mark, kA, kC), 0u);
     EXPECT_EQ(b.SeqsAtD(), (std::vector<uint32_t>{1001, held, held + 200}));
     EXPECT_EQ(b.net[kB].SessionCount(), 1u);
+    // C's state for the cancelled new path is reset (freed after its close linger).
+    size_t resets = 0;
+    for (size_t i = mark; i < b.net.wire.size(); ++i)
+    {
+        const auto& w = b.net.wire[i];
+        if (w.from == kA && w.to == kC && w.bytes[9] == kProtoTcp)
+        {
+            std::vector<uint8_t> p = w.bytes;
+            PacketView v(p.data(), p.size());
+            ASSERT_EQ(v.Parse(), ParseError::kOk);
+            resets += v.HasFlag(tcpflag::kRst) ? 1 : 0;
+        }
+    }
+    EXPECT_EQ(resets, 1u);
+    EXPECT_EQ(b.net[kC].SessionCount(), 1u);
+    b.net.Advance(3'000'000'000ull);
+    b.net[kC].ExpireIdle(b.net.now);
+    EXPECT_EQ(b.net[kC].SessionCount(), 0u);
+    EXPECT_EQ(b.net[kD].Counters().dropped, 0u);
 }
 
 TEST(AgentMigration, HoldingIsBoundedAndStateInstalledNeedsAHold)

@@ -69,6 +69,7 @@ ExpectAllPass(const QuickRun& r)
     EXPECT_EQ(r.summary["check"]["verdict"], "pass");
     EXPECT_EQ(r.summary["sessions"]["completed"], r.summary["sessions"]["total"]);
     EXPECT_EQ(r.summary["bytes"]["delivered"], r.summary["bytes"]["written"]);
+    EXPECT_EQ(r.summary["agent_state_left"]["total"], 0); // cancelled new paths included
     for (const auto& [property, verdict] : r.summary["check"]["properties"].items())
     {
         EXPECT_TRUE(verdict == "pass" || verdict == "not_applicable") << property << " " << verdict;
