@@ -134,7 +134,7 @@ TEST(ReconfigFormat, BadValuesNameThePathAndTheExpectation)
         {[](json& d) { d["reconfigurations"][0]["jitter"] = 0.1; },
          "$.reconfigurations[0].jitter: unknown key (did you mean \"jitter_s\"?); expected one "
          "of: at_s, jitter_s, sessions, traffic, delete, left_anchor, right_anchor, "
-         "middleboxes, retry_after_s, retries"},
+         "middleboxes, retry_after_s, retries, migrate_state"},
         {[](json& d) {
              d["injections"] = json::array({{{"action", "fin"}, {"on", "locking"}}});
          },
