@@ -220,10 +220,7 @@ Agent::InPlace(Direction dir, uint8_t* data, size_t len, MapEntry* e, bool looke
 {
     // What Process() does with such a packet, minus the checks that cannot apply to it: a
     // TCP segment is no control message, and only plain SYNs start or extend chains.
-    if (len < 20 || (data[0] >> 4) != 4 || data[9] != kProtoTcp)
-    {
-        return false;
-    }
+    // Parse() fails for anything but well-formed IPv4 TCP.
     PacketView v(data, len);
     if (v.Parse() != ParseError::kOk || IsPlainSyn(v.Flags()))
     {
