@@ -182,6 +182,11 @@ Agent::IsLocal(uint32_t ip) const
 Verdict
 Agent::Process(Direction dir, std::vector<uint8_t>& packet, uint64_t nowNs)
 {
+    Verdict verdict;
+    if (InPlace(dir, packet.data(), packet.size(), nullptr, false, nowNs, &verdict))
+    {
+        return verdict;
+    }
     ++m_counters.packets;
     const uint8_t* ctl = nullptr;
     size_t ctlLen = 0;
@@ -209,14 +214,51 @@ Agent::Process(Direction dir, std::vector<uint8_t>& packet, uint64_t nowNs)
     return dir == Direction::kEgress ? Egress(packet, nowNs) : Ingress(packet, nowNs);
 }
 
-void
-Agent::ProcessBurst(Direction dir, std::vector<uint8_t>* const* packets, size_t n,
-                    Verdict* verdicts, uint64_t nowNs)
+bool
+Agent::InPlace(Direction dir, uint8_t* data, size_t len, MapEntry* e, bool looked, uint64_t nowNs,
+               Verdict* verdict)
 {
-    const MapDirection map = dir == Direction::kEgress ? MapDirection::kEgress
-                                                       : MapDirection::kIngress;
+    // What Process() does with such a packet, minus the checks that cannot apply to it: a
+    // TCP segment is no control message, and only plain SYNs start or extend chains.
+    // Parse() fails for anything but well-formed IPv4 TCP.
+    PacketView v(data, len);
+    if (v.Parse() != ParseError::kOk || IsPlainSyn(v.Flags()))
+    {
+        return false;
+    }
+    const MapDirection map =
+        dir == Direction::kEgress ? MapDirection::kEgress : MapDirection::kIngress;
+    if (!looked)
+    {
+        e = m_sessions.Lookup(map, v.Tuple());
+    }
+    if (e != nullptr && (e->flags & MapEntry::kSlow))
+    {
+        return false; // an anchor may split it, which changes its length
+    }
+    ++m_counters.packets;
+    if (e == nullptr)
+    {
+        ++m_counters.passed;
+        *verdict = Verdict::kForward;
+        return true;
+    }
+    *verdict = Translate(v, *e, map, nowNs);
+    return true;
+}
+
+size_t
+Agent::ProcessInPlace(Direction dir, const PacketRef* packets, size_t n, Verdict* verdicts,
+                      uint64_t nowNs)
+{
+    const MapDirection map =
+        dir == Direction::kEgress ? MapDirection::kEgress : MapDirection::kIngress;
     constexpr size_t kMaxBurst = 64;
-    FiveTuple keys[kMaxBurst];
+    // Plain arrays, left uninitialised: only the entries of TCP packets are read.
+    uint32_t ips[kMaxBurst][2];
+    uint16_t ports[kMaxBurst][2];
+    size_t slots[kMaxBurst];
+    MapEntry* entries[kMaxBurst];
     bool tcp[kMaxBurst];
     for (size_t base = 0; base < n; base += kMaxBurst)
     {
@@ -224,31 +266,72 @@ Agent::ProcessBurst(Direction dir, std::vector<uint8_t>* const* packets, size_t 
         // Stage 1: start loading every packet's map entry.
         for (size_t i = 0; i < m; ++i)
         {
-            const std::vector<uint8_t>& p = *packets[base + i];
-            const size_t ihl = p.size() >= 20 ? size_t(p[0] & 0x0F) * 4 : 0;
-            tcp[i] = ihl >= 20 && p.size() >= ihl + 4 && p[9] == kProtoTcp;
+            const uint8_t* p = packets[base + i].data;
+            const size_t len = packets[base + i].len;
+            const size_t ihl = len >= 20 ? size_t(p[0] & 0x0F) * 4 : 0;
+            tcp[i] = ihl >= 20 && len >= ihl + 4 && p[9] == kProtoTcp;
             if (tcp[i])
             {
-                const uint8_t* t = p.data() + ihl;
-                keys[i] = FiveTuple{Load32(&p[12]), Load32(&p[16]), Load16(t), Load16(t + 2),
-                                    kProtoTcp};
-                m_sessions.Prefetch(map, keys[i]);
+                ips[i][0] = Load32(p + 12);
+                ips[i][1] = Load32(p + 16);
+                ports[i][0] = Load16(p + ihl);
+                ports[i][1] = Load16(p + ihl + 2);
+                slots[i] = m_sessions.Slot(
+                    map, FiveTuple{ips[i][0], ips[i][1], ports[i][0], ports[i][1], kProtoTcp});
+                m_sessions.PrefetchSlot(slots[i]);
             }
         }
-        // Stage 2: the entries have arrived; start loading the sessions' tracks.
+        // Stage 2: the entries have arrived; look them up and start loading the tracks.
         for (size_t i = 0; i < m; ++i)
         {
+            entries[i] = nullptr;
             if (tcp[i])
             {
-                if (const MapEntry* e = m_sessions.Lookup(map, keys[i]))
-                {
-                    __builtin_prefetch(&m_sessions.Track(e->session));
-                }
+                const FiveTuple key{ips[i][0], ips[i][1], ports[i][0], ports[i][1], kProtoTcp};
+                entries[i] = m_sessions.LookupAt(slots[i], map, key);
+            }
+            if (entries[i] != nullptr)
+            {
+                __builtin_prefetch(&m_sessions.Track(entries[i]->session));
             }
         }
+        // Stage 3: in order. A packet that added or removed entries makes the lookups of
+        // the packets behind it stale: those look up again.
+        const uint64_t generation = m_sessions.Generation();
         for (size_t i = 0; i < m; ++i)
         {
-            verdicts[base + i] = Process(dir, *packets[base + i], nowNs);
+            const PacketRef& p = packets[base + i];
+            const bool looked = tcp[i] && m_sessions.Generation() == generation;
+            if (!InPlace(dir, p.data, p.len, entries[i], looked, nowNs, &verdicts[base + i]))
+            {
+                return base + i;
+            }
+        }
+    }
+    return n;
+}
+
+void
+Agent::ProcessBurst(Direction dir, std::vector<uint8_t>* const* packets, size_t n,
+                    Verdict* verdicts, uint64_t nowNs)
+{
+    constexpr size_t kMaxBurst = 64;
+    PacketRef refs[kMaxBurst];
+    for (size_t base = 0; base < n; base += kMaxBurst)
+    {
+        const size_t m = std::min(kMaxBurst, n - base);
+        for (size_t i = 0; i < m; ++i)
+        {
+            refs[i] = PacketRef{packets[base + i]->data(), packets[base + i]->size()};
+        }
+        for (size_t i = 0; i < m;)
+        {
+            i += ProcessInPlace(dir, refs + i, m - i, verdicts + base + i, nowNs);
+            if (i < m)
+            {
+                verdicts[base + i] = Process(dir, *packets[base + i], nowNs);
+                ++i;
+            }
         }
     }
 }
@@ -321,6 +404,12 @@ Agent::Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, ui
                                             : AnchorIn(packet, e, nowNs);
     }
     PacketView v(packet.data(), packet.size());
+    return Translate(v, e, dir, nowNs);
+}
+
+Verdict
+Agent::Translate(PacketView& v, MapEntry& e, MapDirection dir, uint64_t nowNs)
+{
     const uint8_t flags = v.Flags();
     const bool towardRight = (e.flags & MapEntry::kTowardRight) != 0;
     const bool ingress = dir == MapDirection::kIngress;
@@ -596,13 +685,14 @@ void
 Agent::NoteTrack(uint32_t index, int side, int stream, uint32_t seq, uint32_t len, bool hasAck,
                  uint32_t ack)
 {
-    if (side == 1)
+    SessionTrack& tr = m_sessions.Track(index);
+    if (side == 1 && tr.shifted)
     {
         const Session& s = m_sessions.Get(index);
         seq += RightToLeft(s, stream);
         ack += RightToLeft(s, 1 - stream); // an ack names the other stream's bytes
     }
-    m_sessions.Track(index).Note(stream, seq, len, hasAck, ack);
+    tr.Note(stream, seq, len, hasAck, ack);
 }
 
 SessionTrack

@@ -81,6 +81,23 @@ public:
     void ProcessBurst(Direction dir, std::vector<uint8_t>* const* packets, size_t n,
                       Verdict* verdicts, uint64_t nowNs);
 
+    /// An IPv4 packet in a binding's own buffer: `len` bytes from its IPv4 header, at least
+    /// its headers and at most its IPv4 total length.
+    struct PacketRef
+    {
+        uint8_t* data;
+        size_t len;
+    };
+    /// The data path on the binding's buffers, rewritten in place, in order, with the
+    /// lookups of the burst overlapped as in ProcessBurst(). It takes the packets whose
+    /// processing keeps their length and needs no payload: well-formed TCP segments other
+    /// than plain SYNs whose session (if any) has no anchor in its two-path phase. It stops
+    /// at the first other packet and returns how many it processed (verdicts set); that
+    /// packet, untouched and not yet counted, goes to Process() in a vector, and the burst
+    /// continues after it. Same results as Process() on each packet in turn.
+    size_t ProcessInPlace(Direction dir, const PacketRef* packets, size_t n, Verdict* verdicts,
+                          uint64_t nowNs);
+
     // --- reconfiguration (§3) ---
 
     /// Starts replacing the segment from this agent (left anchor) to `rightAnchor` by a new
@@ -160,7 +177,13 @@ private:
     bool SendChainSyn(std::vector<uint8_t>& packet, const Session& s);
     /// Allocates ports and builds a subsession to `next` that collides with no entry.
     bool NewRightSubsession(uint32_t next, FiveTuple* sub);
-    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, uint64_t nowNs);
+    /// One packet of ProcessInPlace(): false, with nothing changed or counted, if the packet
+    /// is not one it takes. `e` is the packet's map entry if `looked` (nullptr: none).
+    bool InPlace(Direction dir, uint8_t* data, size_t len, MapEntry* e, bool looked,
+                 uint64_t nowNs, Verdict* verdict);
+    Verdict Translate(PacketView& v, MapEntry& e, MapDirection dir, uint64_t nowNs);
+    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir,
+                      uint64_t nowNs);
     void TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs);
     /// Notes a packet of `stream` seen on `side` (0 left, 1 right) of this agent. The track
     /// keeps the left side's numbers: when this host's middlebox shifts the session

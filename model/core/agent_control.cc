@@ -226,6 +226,7 @@ Agent::SetMiddleboxDelta(const FiveTuple& session, SeqDelta clientToServer,
     Session& s = m_sessions.Get(uint32_t(found));
     s.mbDelta[0] = clientToServer;
     s.mbDelta[1] = serverToClient;
+    m_sessions.Track(uint32_t(found)).shifted = clientToServer != 0 || serverToClient != 0;
     return true;
 }
 

@@ -115,6 +115,7 @@ SessionTable::Insert(MapDirection dir, const FiveTuple& key, const FiveTuple& re
         i = (i + 1) & m_mask;
     }
     MapEntry& e = m_entries[i];
+    ++m_generation;
     e.srcIp = key.srcIp;
     e.dstIp = key.dstIp;
     e.srcPort = key.srcPort;
@@ -190,6 +191,7 @@ SessionTable::EraseEntry(MapDirection dir, const FiveTuple& key)
     }
     // Backward-shift deletion: pull later entries of the probe run into the hole so
     // lookups never need tombstones.
+    ++m_generation;
     size_t hole = i;
     for (size_t j = (hole + 1) & m_mask; m_entries[j].used; j = (j + 1) & m_mask)
     {
@@ -212,6 +214,7 @@ SessionTable::Grow()
     std::unique_ptr<MapEntry[], AlignedFree> old(AllocateEntries(oldSlots * 2));
     old.swap(m_entries);
     m_mask = oldSlots * 2 - 1;
+    ++m_generation;
     for (size_t i = 0; i < oldSlots; ++i)
     {
         const MapEntry& e = old[i];

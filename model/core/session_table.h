@@ -80,6 +80,9 @@ struct SessionTrack
     /// Bit `side`: a reconfiguration replaced that side, so what arrives there may come over
     /// two paths of different lengths, out of order (see Agent::RaiseStaleAck).
     uint8_t merged;
+    /// This host's middlebox shifts the session's numbers (Session::mbDelta is not zero):
+    /// only then does the data path read the session record (see Agent::NoteTrack).
+    uint8_t shifted;
 
     /// Records a packet of `stream` carrying [seq, seq+len) (SYN/FIN counted) and an ack.
     void Note(int stream, uint32_t seq, uint32_t len, bool hasAck, uint32_t ack)
@@ -167,7 +170,16 @@ public:
     {
         __builtin_prefetch(&m_entries[Slot(dir, key)]);
     }
+    /// Where the probe for `key` starts: taken once for Prefetch and LookupAt. Valid until
+    /// the table grows (Generation()).
+    size_t Slot(MapDirection dir, const FiveTuple& key) const;
+    void PrefetchSlot(size_t slot) const { __builtin_prefetch(&m_entries[slot]); }
+    /// Lookup() with the probe's start already known.
+    MapEntry* LookupAt(size_t slot, MapDirection dir, const FiveTuple& key);
     size_t MapEntries() const { return m_mapCount; }
+    /// Changes whenever an entry is added, removed or moved: a MapEntry pointer (or a failed
+    /// lookup) taken under one generation is stale under another.
+    uint64_t Generation() const { return m_generation; }
 
     void SetTag(uint32_t tag, uint32_t session) { m_tags[tag] = session; }
     /// Session waiting for the SYN tagged `tag`, or -1.
@@ -179,7 +191,6 @@ public:
     template <typename F> void Scan(F f);
 
 private:
-    size_t Slot(MapDirection dir, const FiveTuple& key) const;
     bool KeyEquals(const MapEntry& e, MapDirection dir, const FiveTuple& key) const;
     void Grow();
     void EraseEntry(MapDirection dir, const FiveTuple& key);
@@ -191,6 +202,7 @@ private:
     std::unique_ptr<MapEntry[], AlignedFree> m_entries;
     size_t m_mask = 0;
     size_t m_mapCount = 0;
+    uint64_t m_generation = 0;
     std::vector<Session> m_sessions;
     std::vector<SessionTrack> m_tracks;
     std::vector<uint32_t> m_freeList;
@@ -214,7 +226,13 @@ SessionTable::KeyEquals(const MapEntry& e, MapDirection dir, const FiveTuple& ke
 inline MapEntry*
 SessionTable::Lookup(MapDirection dir, const FiveTuple& key)
 {
-    for (size_t i = Slot(dir, key);; i = (i + 1) & m_mask)
+    return LookupAt(Slot(dir, key), dir, key);
+}
+
+inline MapEntry*
+SessionTable::LookupAt(size_t slot, MapDirection dir, const FiveTuple& key)
+{
+    for (size_t i = slot;; i = (i + 1) & m_mask)
     {
         MapEntry& e = m_entries[i];
         if (!e.used)

@@ -43,8 +43,7 @@ AgentNode::AgentNode(const NodeConfig& node, const dysco::AgentConfig& agent,
     }
     for (size_t i = 0; i < kBurst; ++i)
     {
-        m_slots[i].bytes.reserve(2048); // a full frame: no allocation on the data path
-        m_buffers[i] = &m_slots[i].bytes;
+        m_slots[i].bytes.reserve(2048); // a full frame: no allocation for copied packets
     }
     m_core.SetEventSink(
         [this](const dysco::AgentEvent& e)
@@ -121,7 +120,11 @@ AgentNode::Pass(dysco::Direction dir, rte_mbuf** frames, uint16_t n, uint64_t no
         {
             m_host.Learn(d);
         }
-        LoadPacket(f, m_slots[m], false);
+        // The contiguous part of the IPv4 packet, Ethernet padding excluded.
+        uint8_t* ip = rte_pktmbuf_mtod_offset(f, uint8_t*, kEthHeader);
+        const size_t total = Load16(ip + 2);
+        const size_t first = rte_pktmbuf_data_len(f) - kEthHeader;
+        m_refs[m] = dysco::Agent::PacketRef{ip, std::min(total, first)};
         pkts[m++] = f;
     }
     RunCore(dir, pkts, m, c, nowNs);
@@ -133,7 +136,7 @@ AgentNode::Pass(dysco::Direction dir, rte_mbuf** frames, uint16_t n, uint64_t no
         switch (m_verdicts[j])
         {
         case dysco::Verdict::kForward:
-            if (StorePacket(pkts[j], m_slots[j]))
+            if (!m_copied[j] || StorePacket(pkts[j], m_slots[j]))
             {
                 out[k++] = pkts[j];
                 continue;
@@ -168,29 +171,29 @@ void
 AgentNode::RunCore(dysco::Direction dir, rte_mbuf** pkts, uint16_t n, PathCounters& c,
                    uint64_t nowNs)
 {
-    if (m_core.ActiveReconfigurations() == 0)
+    // Data packets are rewritten where they are, in bursts whose lookups the core overlaps.
+    // Where it stops (a SYN, which changes length; a packet an anchor may split; anything
+    // not TCP or malformed), the packet goes through a copy, and the burst goes on after it.
+    for (uint16_t i = 0; i < n;)
     {
-        // No anchor is in its two-path phase, so no packet can need its payload: one burst,
-        // whose map lookups the core overlaps.
-        m_core.ProcessBurst(dir, m_buffers.data(), n, m_verdicts.data(), nowNs);
-    }
-    else
-    {
-        // A packet may have to be split between two paths: strictly in order, so a packet
-        // copied again whole is processed before the ones behind it.
-        for (uint16_t i = 0; i < n; ++i)
+        const uint16_t done =
+            uint16_t(m_core.ProcessInPlace(dir, &m_refs[i], n - i, &m_verdicts[i], nowNs));
+        std::fill_n(&m_copied[i], done, false);
+        i = uint16_t(i + done);
+        if (i == n)
         {
-            m_verdicts[i] = m_core.Process(dir, m_slots[i].bytes, nowNs);
+            break;
         }
-    }
-    for (uint16_t i = 0; i < n; ++i)
-    {
+        m_copied[i] = true;
+        LoadPacket(pkts[i], m_slots[i], false);
+        m_verdicts[i] = m_core.Process(dir, m_slots[i].bytes, nowNs);
         if (m_verdicts[i] == dysco::Verdict::kNeedPayload)
         {
             ++c.payloadReloads;
             LoadPacket(pkts[i], m_slots[i], true);
             m_verdicts[i] = m_core.Process(dir, m_slots[i].bytes, nowNs);
         }
+        ++i;
     }
 }
 

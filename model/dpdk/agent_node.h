@@ -83,7 +83,7 @@ public:
 
 private:
     void Pass(dysco::Direction dir, rte_mbuf** frames, uint16_t n, uint64_t nowNs);
-    /// Runs the core on the loaded packets; verdicts in m_verdicts.
+    /// Runs the core on the burst's packets (m_refs); verdicts in m_verdicts.
     void RunCore(dysco::Direction dir, rte_mbuf** pkts, uint16_t n, PathCounters& c,
                  uint64_t nowNs);
     void OnNetworkArp(rte_mbuf* frame);
@@ -98,8 +98,12 @@ private:
     HostSide m_host;
     Port& m_network;
     MacAddress m_networkPeer;
+    /// The IPv4 packets of a burst where they are, in the mbufs (the core's data path
+    /// rewrites them in place) ...
+    std::array<dysco::Agent::PacketRef, kBurst> m_refs;
+    /// ... and copies of those it hands to Agent::Process() instead (m_copied).
     std::array<PacketCopy, kBurst> m_slots;
-    std::array<std::vector<uint8_t>*, kBurst> m_buffers; ///< &m_slots[i].bytes, for bursts
+    std::array<bool, kBurst> m_copied;
     std::array<dysco::Verdict, kBurst> m_verdicts;
     PathCounters m_egress;
     PathCounters m_ingress;

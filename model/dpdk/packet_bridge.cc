@@ -18,17 +18,19 @@ namespace
 constexpr size_t kIpMin = 20;
 constexpr uint8_t kTcpSyn = 0x02;
 
-/// One's complement sum of an IPv4 header (a multiple of 4 bytes): 32-bit words into a
-/// 64-bit accumulator, folded once at the end.
+/// One's complement sum of an IPv4 header (20 bytes or more, a multiple of 4): 32-bit words
+/// into a 64-bit accumulator, folded once at the end.
 uint16_t
 HeaderSum(const uint8_t* ip, size_t ihl)
 {
-    uint64_t sum = 0;
-    for (size_t i = 0; i < ihl; i += 4)
+    uint32_t w[5];
+    std::memcpy(w, ip, sizeof(w)); // the fixed header, summed without a loop
+    uint64_t sum = uint64_t(w[0]) + w[1] + w[2] + w[3] + w[4];
+    for (size_t i = sizeof(w); i < ihl; i += 4)
     {
-        uint32_t w;
-        std::memcpy(&w, ip + i, 4);
-        sum += w;
+        uint32_t o;
+        std::memcpy(&o, ip + i, 4);
+        sum += o;
     }
     sum = (sum & 0xffffffff) + (sum >> 32);
     sum = (sum & 0xffffffff) + (sum >> 32);
