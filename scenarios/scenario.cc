@@ -31,6 +31,10 @@ ToString(MiddleboxKind kind)
         return "monitor";
     case MiddleboxKind::kSeqOffset:
         return "seq_offset";
+    case MiddleboxKind::kProxy:
+        return "proxy";
+    case MiddleboxKind::kContentModifier:
+        return "content_modifier";
     }
     return "?";
 }

@@ -1,6 +1,7 @@
 #include "scenario_loader.h"
 
 #include "json_fields.h"
+#include "proxy_spec_loader.h"
 #include "scenario_error.h"
 #include "strict_json.h"
 #include "topology_graph.h"
@@ -201,7 +202,8 @@ private:
         {
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
-            o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down"});
+            o.AllowOnly({"name", "role", "middlebox", "seq_offset", "proxy", "content_modifier",
+                         "down"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -237,7 +239,8 @@ private:
             if (o.Has("middlebox"))
             {
                 std::string kind = o.String(
-                    "middlebox", "a middlebox function: \"monitor\", \"seq_offset\" or \"none\"");
+                    "middlebox", "a middlebox function: \"monitor\", \"seq_offset\", \"proxy\", "
+                                 "\"content_modifier\" or \"none\"");
                 if (n.role != NodeRole::kMiddlebox)
                 {
                     o.Fail("middlebox", "only nodes with role \"middlebox\" run a middlebox "
@@ -252,10 +255,19 @@ private:
                 {
                     n.middlebox = MiddleboxKind::kSeqOffset;
                 }
+                else if (kind == "proxy")
+                {
+                    n.middlebox = MiddleboxKind::kProxy;
+                }
+                else if (kind == "content_modifier")
+                {
+                    n.middlebox = MiddleboxKind::kContentModifier;
+                }
                 else if (kind != "none")
                 {
                     o.Fail("middlebox", "expected a middlebox function: \"monitor\", "
-                                        "\"seq_offset\" or \"none\", got " +
+                                        "\"seq_offset\", \"proxy\", \"content_modifier\" or "
+                                        "\"none\", got " +
                                             DescribeJson(nodes[i].at("middlebox")));
                 }
             }
@@ -270,6 +282,30 @@ private:
                 ParseOffsets(JsonObject(m_file, o.PathOf("seq_offset"), nodes[i].at("seq_offset"),
                                         "an object {client_to_server, server_to_client}"),
                              nodes[i].at("seq_offset"), &n);
+            }
+            for (const char* key : {"proxy", "content_modifier"})
+            {
+                const bool modifier = std::string(key) == "content_modifier";
+                const MiddleboxKind want =
+                    modifier ? MiddleboxKind::kContentModifier : MiddleboxKind::kProxy;
+                if (n.middlebox == want && !o.Has(key) && modifier)
+                {
+                    o.Fail(key, "missing; a content modifier needs its edit {offset, "
+                                "insert_bytes, remove_bytes}");
+                }
+                if (!o.Has(key))
+                {
+                    continue;
+                }
+                if (n.middlebox != want)
+                {
+                    o.Fail(key, std::string("only nodes with middlebox \"") + key +
+                                    "\" take this object; node \"" + n.name + "\" runs \"" +
+                                    ToString(n.middlebox) + "\"");
+                }
+                ParseProxySpec(JsonObject(m_file, o.PathOf(key), nodes[i].at(key),
+                                          "an object (see scenarios/README.md)"),
+                               nodes[i].at(key), modifier, &n.proxy);
             }
             if (o.Has("down"))
             {

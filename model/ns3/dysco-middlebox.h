@@ -4,6 +4,7 @@
 #ifndef DYSCO_MIDDLEBOX_H
 #define DYSCO_MIDDLEBOX_H
 
+#include "core/agent.h"
 #include "ns3/net-device.h"
 #include "ns3/object.h"
 
@@ -31,6 +32,25 @@ public:
      * \return false to drop the packet (counted by the node's DyscoAgent).
      */
     virtual bool Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice) = 0;
+
+    /**
+     * Session-terminating middleboxes (model/ns3/dysco-proxy-nat.h) sit between the node's
+     * own TCP stack and the agent: they see every IPv4 packet before the agent does (egress:
+     * as the stack sent it; ingress: the wire header) and may rewrite it. Default: nothing.
+     * 
+eturn false to drop the packet.
+     */
+    virtual bool BeforeAgent(dysco::Direction /* dir */, std::vector<uint8_t>& /* packet */)
+    {
+        return true;
+    }
+
+    /// True if Process() also wants packets for this node itself (after the agent's
+    /// rewrite, before local delivery), not only forwarded ones.
+    virtual bool SeesLocal() const
+    {
+        return false;
+    }
 };
 
 } // namespace ns3
