@@ -5,7 +5,6 @@
 #include "ns3/nstime.h"
 #include "ns3/uinteger.h"
 
-#include <iostream>
 namespace dyscosim
 {
 
@@ -57,7 +56,6 @@ ProxyResult(const std::string& node, MiddleboxKind kind, Ptr<DyscoProxy> proxy)
     uint64_t afterOps = 0;
     for (const DyscoProxySessionStats& st : proxy->GetAllStats())
     {
-        std::cerr << "DBG " << st.session.ToString() << " read " << st.bytesRead[0] << "/" << st.bytesRead[1] << " relayed " << st.bytesRelayed[0] << "/" << st.bytesRelayed[1] << " atreq " << st.relayedAtRequest[0] << " req " << st.spliceRequestedAt.GetSeconds() << " out " << st.splicedOutAt.GetSeconds() << " last " << st.lastRelayAt.GetSeconds() << "\n";
         relayed[0] += st.bytesRelayed[0];
         relayed[1] += st.bytesRelayed[1];
         ops += st.relayOps;

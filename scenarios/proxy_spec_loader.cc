@@ -53,9 +53,9 @@ ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, bool modifier, Pr
         }
     }
     p.rcvBufBytes = uint32_t(o.Unsigned("rcv_buf", 1024, 1u << 30,
-                                        "a socket buffer size in bytes, 1024 to 2^30", 0));
+                                        "a socket buffer size in bytes", 0));
     p.sndBufBytes = uint32_t(o.Unsigned("snd_buf", 1024, 1u << 30,
-                                        "a socket buffer size in bytes, 1024 to 2^30", 0));
+                                        "a socket buffer size in bytes", 0));
     if (!modifier)
     {
         return;

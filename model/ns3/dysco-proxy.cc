@@ -81,6 +81,7 @@ DyscoProxy::DoDispose()
 void
 DyscoProxy::Install(Ptr<Node> node)
 {
+
     Ptr<DyscoAgent> agent = DyscoHelper::GetAgent(node);
     NS_ABORT_MSG_IF(!agent, "DyscoProxy::Install: the node has no DyscoAgent");
     if (!m_nat)
@@ -226,8 +227,23 @@ DyscoProxy::OnRead(Ptr<Socket> s)
     // Data read on the accepted socket goes client -> server (direction 0), and back.
     const int dir = side;
     DyscoProxySessionStats& st = m_sessions[r->stats];
-    while (Ptr<Packet> p = s->Recv())
+    // Read only what the other socket takes now (as splice() moves data): what the proxy
+    // holds is what its TCP acknowledged but the peer has not, and that gap is what the
+    // endpoints' windows must bridge when the proxy leaves.
+    Ptr<Socket> out = r->sock[1 - side];
+    while (true)
     {
+        const size_t held = r->pending[dir].size() - r->pendingHead[dir];
+        const uint32_t room = out->GetTxAvailable();
+        if (held >= room)
+        {
+            break; // OnWritable reads on
+        }
+        Ptr<Packet> p = s->Recv(room - uint32_t(held), 0);
+        if (!p)
+        {
+            break;
+        }
         const uint32_t n = p->GetSize();
         if (n == 0)
         {
@@ -252,8 +268,25 @@ DyscoProxy::OnWritable(Ptr<Socket> s, uint32_t)
     int side = 0;
     if (Relay* r = Find(s, &side))
     {
-        Flush(*r, 1 - side); // the socket is the output of the other direction
+        // The socket calls this from inside its ACK processing; writing into it there
+        // re-enters TcpSocketBase (ns-3.37 then crashes in TcpRateLinux::SkbSent without
+        // SACK), so the relay moves on in an event of its own.
+        const int dir = 1 - side; // the socket is the output of the other direction
+        if (!r->pumpPending[dir])
+        {
+            r->pumpPending[dir] = true;
+            Simulator::ScheduleNow(&DyscoProxy::Pump, this, size_t(r - m_relays.data()), dir);
+        }
     }
+}
+
+void
+DyscoProxy::Pump(size_t relayIndex, int dir)
+{
+    Relay& r = m_relays[relayIndex];
+    r.pumpPending[dir] = false;
+    Flush(r, dir);
+    OnRead(r.sock[dir]);
 }
 
 void
@@ -290,7 +323,7 @@ DyscoProxy::Flush(Relay& r, int dir)
     {
         q.clear();
         head = 0;
-        if (r.peerClosed[dir] && !r.shut[dir])
+        if (r.peerClosed[dir] && !r.shut[dir] && r.sock[dir]->GetRxAvailable() == 0)
         {
             r.shut[dir] = true;
             out->ShutdownSend(); // the FIN follows the relayed bytes

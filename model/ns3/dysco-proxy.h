@@ -88,6 +88,7 @@ private:
         bool shut[2] = {false, false};       ///< FIN passed on to the direction's output
         size_t nat = 0;                      ///< entry index in the DyscoProxyNat
         size_t stats = 0;                    ///< index into m_sessions
+        bool pumpPending[2] = {false, false};
         EventId timer;
     };
 
@@ -98,6 +99,7 @@ private:
     void OnAccept(Ptr<Socket> s, const Address& from);
     void OnRead(Ptr<Socket> s);
     void OnWritable(Ptr<Socket> s, uint32_t available);
+    void Pump(size_t relayIndex, int dir);
     void OnPeerClose(Ptr<Socket> s);
     void OnError(Ptr<Socket> s);
     void OnSplicedOut(size_t natIndex);
