@@ -481,6 +481,14 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const bool hasAck = (flags & tcpflag::kAck) != 0;
     SessionTrack& tr = m_sessions.Track(idx);
     NoteTrack(idx, side, side == 1 ? 0 : 1, seq, SegmentLength(v), hasAck, ack);
+    uint32_t tsVal = 0;
+    uint32_t tsEcr = 0;
+    if (ReadTimestamps(v, &tsVal, &tsEcr) &&
+        (!rc->hasTsVal || int32_t(tsVal - rc->tsValNewest) > 0))
+    {
+        rc->tsValNewest = tsVal; // what the endpoint on this side stamped last
+        rc->hasTsVal = true;
+    }
 
     TwoPaths& tp = rc->paths;
     const SeqDelta oldDelta = tr.sideDelta[side];
@@ -606,6 +614,10 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
         EmitReconfig(AgentEventKind::kSplit, idx, rc->id, oldPart, nowNs);
     }
     ++m_counters.rewritten;
+    if (rc->hasTsVal)
+    {
+        ClampTsEcr(v, rc->tsValNewest); // not an echo of a removed proxy's clock (§4.2)
+    }
     TrackClose(idx, flags, towardRight, nowNs);
     CheckTeardown(idx, side, nowNs);
     return Verdict::kForward;
@@ -691,6 +703,10 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     if (flags & tcpflag::kAck)
     {
         rc->paths.AckReceived(Seq(ackL));
+    }
+    if (rc->hasTsVal)
+    {
+        ClampTsEcr(v, rc->tsValNewest); // not an echo of a removed proxy's clock (§4.2)
     }
     TrackClose(idx, flags, towardRight, nowNs);
     CheckTeardown(idx, side, nowNs);

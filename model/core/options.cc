@@ -35,4 +35,37 @@ SubtractAckDelta(PacketView& v, SeqDelta delta)
     ShiftSackBlocks(v, delta);
 }
 
+bool
+ReadTimestamps(const PacketView& v, uint32_t* tsVal, uint32_t* tsEcr)
+{
+    TcpOptionRef ref;
+    if (!v.FindOption(tcpopt::kTimestamp, &ref) || ref.length != 10)
+    {
+        return false;
+    }
+    const uint8_t* p = v.Tcp() + ref.offset + 2;
+    *tsVal = Load32(p);
+    *tsEcr = Load32(p + 4);
+    return true;
+}
+
+bool
+ClampTsEcr(PacketView& v, uint32_t newest)
+{
+    TcpOptionRef ref;
+    if (!v.FindOption(tcpopt::kTimestamp, &ref) || ref.length != 10)
+    {
+        return false;
+    }
+    const uint32_t ecr = Load32(v.Tcp() + ref.offset + 6);
+    if (int32_t(ecr - newest) <= 0)
+    {
+        return false;
+    }
+    uint8_t b[4];
+    Store32(b, newest);
+    v.RewriteOptionBytes(ref.offset + 6, b, 4);
+    return true;
+}
+
 } // namespace dysco

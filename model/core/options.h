@@ -17,6 +17,16 @@ bool ShiftSackBlocks(PacketView& v, SeqDelta delta);
 /// The outgoing half of §3.3: ack number and SACK edges minus `delta`, if the ACK flag is set.
 void SubtractAckDelta(PacketView& v, SeqDelta delta);
 
+/// The timestamp option's TSval and TSecr; false if the packet has none.
+bool ReadTimestamps(const PacketView& v, uint32_t* tsVal, uint32_t* tsEcr);
+
+/// Timestamps across a splice (§4.2): a session-terminating middlebox that left the chain
+/// stamped its own TSvals, and the far endpoint may still echo one of them. An anchor lowers
+/// a TSecr that is beyond `newest`, the newest TSval its own endpoint sent (modulo 2^32), to
+/// that value: echoes of the endpoint's own TSvals are never beyond it, so they pass
+/// unchanged. Returns true if the packet changed (checksum updated).
+bool ClampTsEcr(PacketView& v, uint32_t newest);
+
 } // namespace dysco
 
 #endif
