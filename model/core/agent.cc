@@ -352,6 +352,11 @@ Agent::Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, ui
     const int side = (ingress == towardRight) ? 0 : 1;
     const uint32_t len = uint32_t(v.PayloadLength()) + ((flags & tcpflag::kSyn) ? 1 : 0) +
                          ((flags & tcpflag::kFin) ? 1 : 0);
+    if (e.flags & MapEntry::kRescale) // spliced: the two ends announced different scales
+    {
+        const Session& s = m_sessions.Get(e.session);
+        RescaleWindow(v, s.wsFrom[side], s.wsTo[side]);
+    }
     if (ingress && (tr.merged & (1 << side)) && (flags & tcpflag::kAck) && len > 0)
     {
         ack = RaiseStaleAck(e.session, side, stream, v); // new-path packets still in flight

@@ -164,6 +164,15 @@ Agent::SendNewPathSyn(uint32_t index, uint64_t nowNs)
     rc.synDeadlineNs = nowNs + m_config.synRtoNs;
 }
 
+void
+Agent::NoteWindowScales(MapEntry& e, Session& s, int side, uint8_t from, uint8_t to)
+{
+    s.wsFrom[side] = from;
+    s.wsTo[side] = to;
+    e.flags = uint8_t(from != to ? (e.flags | MapEntry::kRescale)
+                                 : (e.flags & ~MapEntry::kRescale));
+}
+
 Verdict
 Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
                         const NewPathMarker& marker, uint64_t nowNs)
@@ -196,6 +205,11 @@ Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
     }
     PacketView v(packet.data(), packet.size());
     rc->synSeq = v.SeqNumber();
+    if (MapEntry* e = m_sessions.Lookup(MapDirection::kIngress, wire))
+    {
+        NoteWindowScales(*e, s, 0, WindowShiftOf(v.Tcp() + 20, v.TcpHeaderLength() - 20),
+                         WindowShiftOf(s.synOptions.data(), s.synOptions.size()));
+    }
     // Answer the handshake here: the endpoint behind us never sees the new path's SYN.
     m_outputs.push_back(BuildTcpPacket(wire.dstIp, wire.srcIp, wire.dstPort, wire.srcPort,
                                        rc->synAckSeq, rc->synSeq + 1,
@@ -614,10 +628,6 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
         EmitReconfig(AgentEventKind::kSplit, idx, rc->id, oldPart, nowNs);
     }
     ++m_counters.rewritten;
-    if (rc->hasTsVal)
-    {
-        ClampTsEcr(v, rc->tsValNewest); // not an echo of a removed proxy's clock (§4.2)
-    }
     TrackClose(idx, flags, towardRight, nowNs);
     CheckTeardown(idx, side, nowNs);
     return Verdict::kForward;
@@ -649,6 +659,10 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
         {
             // The new path's SYN-ACK: complete the handshake and start using both paths.
             rc->synAckSeq = seq;
+            // Its options are the far endpoint's: windows it sends on the new path count in
+            // its scale; our endpoint was told another one if a proxy ended its session.
+            NoteWindowScales(e, s, 1, WindowShiftOf(v.Tcp() + 20, v.TcpHeaderLength() - 20),
+                             WindowShiftOf(s.synAckOptions.data(), s.synAckOptions.size()));
             m_outputs.push_back(BuildTcpPacket(rc->newSub.srcIp, rc->newSub.dstIp,
                                                rc->newSub.srcPort, rc->newSub.dstPort,
                                                rc->synSeq + 1, seq + 1, tcpflag::kAck, 65535,
@@ -682,6 +696,10 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     {
         e.flags &= uint8_t(~MapEntry::kSlow);
         return Translate(pkt, e, MapDirection::kIngress, nowNs);
+    }
+    if (e.flags & MapEntry::kRescale)
+    {
+        RescaleWindow(v, s.wsFrom[side], s.wsTo[side]);
     }
     SessionTrack& tr = m_sessions.Track(idx);
     const SeqDelta delta = isNew ? NewDelta(idx, side) : tr.sideDelta[side];

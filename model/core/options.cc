@@ -35,6 +35,48 @@ SubtractAckDelta(PacketView& v, SeqDelta delta)
     ShiftSackBlocks(v, delta);
 }
 
+uint8_t
+WindowShiftOf(const uint8_t* options, size_t len)
+{
+    for (size_t i = 0; i < len;)
+    {
+        const uint8_t kind = options[i];
+        if (kind == tcpopt::kEnd)
+        {
+            break;
+        }
+        if (kind == tcpopt::kNop)
+        {
+            ++i;
+            continue;
+        }
+        if (i + 1 >= len || options[i + 1] < 2)
+        {
+            break;
+        }
+        if (kind == tcpopt::kWindowScale && options[i + 1] == 3 && i + 2 < len)
+        {
+            return options[i + 2] < 14 ? options[i + 2] : 14;
+        }
+        i += options[i + 1];
+    }
+    return 0;
+}
+
+void
+RescaleWindow(PacketView& v, uint8_t fromShift, uint8_t toShift)
+{
+    const uint16_t field = v.Window();
+    if (fromShift == toShift || field == 0)
+    {
+        return;
+    }
+    const uint64_t bytes = uint64_t(field) << fromShift;
+    uint64_t scaled = bytes >> toShift;
+    scaled = scaled == 0 ? 1 : (scaled > 65535 ? 65535 : scaled);
+    v.SetWindow(uint16_t(scaled));
+}
+
 bool
 ReadTimestamps(const PacketView& v, uint32_t* tsVal, uint32_t* tsEcr)
 {

@@ -4,6 +4,10 @@
 // byte-exact and every endpoint only ever sees numbers of its own session (trace check).
 #include "proxy_test_util.h"
 
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
 namespace dyscosim::test
 {
 namespace
@@ -76,6 +80,28 @@ TEST(ProxySplice, DifferentWindowScalesAndIsnsAcrossTheWrap)
     ProxyRun r = RunScenarioDoc(doc, "scales");
     ExpectAllChecksPass(r);
     ExpectSplicedOut(r);
+    // Each endpoint's own window field is at most 512 kB >> 4 = 32768, and so is the proxy's
+    // (32 kB, scale 0). A larger field arriving at an endpoint is the peer's window rescaled
+    // from scale 4 to the proxy's 0 by its anchor after the splice (§4.2); without the
+    // rescaling the endpoints would read the peer's windows 16 times too small.
+    uint32_t maxWindow[2] = {0, 0}; // received by client, server
+    std::istringstream trace(ReadFile(r.dir + "/out/trace.txt"));
+    for (std::string line; std::getline(trace, line);)
+    {
+        std::vector<std::string> f;
+        std::istringstream fields(line);
+        for (std::string x; std::getline(fields, x, '\t');)
+        {
+            f.push_back(x);
+        }
+        if (f.size() >= 11 && f[1] == "G" && f[4].find('S') == std::string::npos)
+        {
+            const int end = f[3] == "server" ? 1 : 0;
+            maxWindow[end] = std::max<uint32_t>(maxWindow[end], uint32_t(std::stoul(f[8])));
+        }
+    }
+    EXPECT_GT(maxWindow[0], 32768u);
+    EXPECT_GT(maxWindow[1], 32768u);
 }
 
 TEST(ProxyScenario, BadKeysNameTheirPath)
