@@ -1,7 +1,6 @@
 #include "proxy_install.h"
 
 #include "ns3/boolean.h"
-#include "ns3/dysco-content-modifier.h"
 #include "ns3/nstime.h"
 #include "ns3/uinteger.h"
 
@@ -14,19 +13,7 @@ Ptr<DyscoProxy>
 InstallProxy(Ptr<Node> node, const NodeSpec& n, int64_t stream)
 {
     const ProxySpec& p = n.proxy;
-    Ptr<DyscoProxy> proxy;
-    if (n.middlebox == MiddleboxKind::kContentModifier)
-    {
-        Ptr<DyscoContentModifier> m = CreateObject<DyscoContentModifier>();
-        m->SetAttribute("Offset", UintegerValue(p.editOffset));
-        m->SetAttribute("Insert", UintegerValue(p.insertBytes));
-        m->SetAttribute("Remove", UintegerValue(p.removeBytes));
-        proxy = m;
-    }
-    else
-    {
-        proxy = CreateObject<DyscoProxy>();
-    }
+    Ptr<DyscoProxy> proxy = CreateObject<DyscoProxy>();
     proxy->SetAttribute("SpliceAfterBytes", UintegerValue(p.spliceAfterBytes));
     proxy->SetAttribute("SpliceAfter", TimeValue(Seconds(p.spliceAfterS)));
     proxy->SetAttribute("RcvBufSize", UintegerValue(p.rcvBufBytes));

@@ -1,6 +1,6 @@
-// The runner's part for session-terminating middleboxes (`proxy`, `content_modifier`):
-// builds a node's DyscoProxy / DyscoContentModifier from its ProxySpec, and reports what the
-// proxies did in summary.json's `middleboxes`.
+// The runner's part for the session-terminating proxy (`"middlebox": "proxy"`): builds a
+// node's DyscoProxy from its ProxySpec, and reports what it did in summary.json's
+// `middleboxes`.
 #ifndef DYSCOSIM_PROXY_INSTALL_H
 #define DYSCOSIM_PROXY_INSTALL_H
 
@@ -14,8 +14,7 @@ namespace dyscosim
 
 /// Installs the proxy of node spec `n` on `node` (agent and stack must exist); `stream`
 /// seeds its ISN offsets.
-ns3::Ptr<ns3::DyscoProxy> InstallProxy(ns3::Ptr<ns3::Node> node, const NodeSpec& n,
-                                       int64_t stream);
+ns3::Ptr<ns3::DyscoProxy> InstallProxy(ns3::Ptr<ns3::Node> node, const NodeSpec& n, int64_t stream);
 
 /// Summed counters of one proxy: sessions, bytes relayed each way, relay operations, splice
 /// requests, sessions spliced out, and the work done after leaving (zero when all is well).

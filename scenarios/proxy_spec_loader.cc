@@ -5,24 +5,10 @@
 namespace dyscosim
 {
 
-namespace
-{
-/// The stream applications' 8-byte stream id (ns3::kStreamIdHeaderSize).
-constexpr uint64_t kStreamIdBytes = 8;
-} // namespace
-
 void
-ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, bool modifier, ProxySpec* out)
+ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, ProxySpec* out)
 {
-    if (modifier)
-    {
-        o.AllowOnly({"splice_after_bytes", "splice_after_s", "port", "isn", "rcv_buf", "snd_buf",
-                     "offset", "insert_bytes", "remove_bytes"});
-    }
-    else
-    {
-        o.AllowOnly({"splice_after_bytes", "splice_after_s", "port", "isn", "rcv_buf", "snd_buf"});
-    }
+    o.AllowOnly({"splice_after_bytes", "splice_after_s", "port", "isn", "rcv_buf", "snd_buf"});
     ProxySpec& p = *out;
     p.spliceAfterBytes = o.Unsigned("splice_after_bytes", 0, uint64_t(1) << 50,
                                     "a byte count (0: never by bytes)", 0);
@@ -41,10 +27,10 @@ ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, bool modifier, Pr
             JsonObject isn(o.File(), o.PathOf("isn"), v, "an object {server_side, client_side}");
             isn.AllowOnly({"server_side", "client_side"});
             p.randomIsn = false;
-            p.isn[0] = uint32_t(isn.Unsigned("server_side", 0, UINT32_MAX,
-                                             "an ISN offset 0 to 4294967295", 0));
-            p.isn[1] = uint32_t(isn.Unsigned("client_side", 0, UINT32_MAX,
-                                             "an ISN offset 0 to 4294967295", 0));
+            p.isn[0] = uint32_t(
+                isn.Unsigned("server_side", 0, UINT32_MAX, "an ISN offset 0 to 4294967295", 0));
+            p.isn[1] = uint32_t(
+                isn.Unsigned("client_side", 0, UINT32_MAX, "an ISN offset 0 to 4294967295", 0));
         }
         else
         {
@@ -52,25 +38,10 @@ ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, bool modifier, Pr
                               DescribeJson(v));
         }
     }
-    p.rcvBufBytes = uint32_t(o.Unsigned("rcv_buf", 1024, 1u << 30,
-                                        "a socket buffer size in bytes", 0));
-    p.sndBufBytes = uint32_t(o.Unsigned("snd_buf", 1024, 1u << 30,
-                                        "a socket buffer size in bytes", 0));
-    if (!modifier)
-    {
-        return;
-    }
-    // The first bytes of a stream carry its id: the receiver needs them intact.
-    p.editOffset = o.Unsigned("offset", kStreamIdBytes, uint64_t(1) << 50,
-                              "a stream offset at or after the " +
-                                  std::to_string(kStreamIdBytes) + "-byte stream id");
-    p.insertBytes = uint32_t(o.Unsigned("insert_bytes", 0, 1u << 20, "a byte count 0..2^20", 0));
-    p.removeBytes = uint32_t(o.Unsigned("remove_bytes", 0, 1u << 20, "a byte count 0..2^20", 0));
-    if (p.insertBytes == 0 && p.removeBytes == 0)
-    {
-        o.Fail("insert_bytes", "a content modifier must insert or remove bytes (insert_bytes or "
-                               "remove_bytes > 0); without an edit use \"proxy\"");
-    }
+    p.rcvBufBytes =
+        uint32_t(o.Unsigned("rcv_buf", 1024, 1u << 30, "a socket buffer size in bytes", 0));
+    p.sndBufBytes =
+        uint32_t(o.Unsigned("snd_buf", 1024, 1u << 30, "a socket buffer size in bytes", 0));
 }
 
 } // namespace dyscosim

@@ -1,5 +1,5 @@
-// The scenario keys of the session-terminating middleboxes: a node's `proxy` or
-// `content_modifier` object (scenarios/README.md, "proxy and content_modifier").
+// The scenario keys of the session-terminating proxy: a node's `proxy` object
+// (scenarios/README.md, "proxy").
 #ifndef DYSCOSIM_PROXY_SPEC_LOADER_H
 #define DYSCOSIM_PROXY_SPEC_LOADER_H
 
@@ -9,10 +9,9 @@
 namespace dyscosim
 {
 
-/// Parses `o` (the node's `proxy` or, with `modifier`, `content_modifier` object) into
-/// `out`; throws ScenarioError naming the JSON path on any bad key or value.
-void ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, bool modifier,
-                    ProxySpec* out);
+/// Parses `o` (the node's `proxy` object) into `out`; throws ScenarioError naming the JSON
+/// path on any bad key or value.
+void ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, ProxySpec* out);
 
 } // namespace dyscosim
 

@@ -328,8 +328,7 @@ private:
                 DyscoHelper::SetMiddlebox(NodeAt(i), box);
                 m_ctx->seqOffsets.emplace_back(i, box);
             }
-            else if (n.middlebox == MiddleboxKind::kProxy ||
-                     n.middlebox == MiddleboxKind::kContentModifier)
+            else if (n.middlebox == MiddleboxKind::kProxy)
             {
                 m_proxies.emplace_back(i, InstallProxy(NodeAt(i), n, kProxyStreams + int64_t(i)));
             }

@@ -33,8 +33,6 @@ ToString(MiddleboxKind kind)
         return "seq_offset";
     case MiddleboxKind::kProxy:
         return "proxy";
-    case MiddleboxKind::kContentModifier:
-        return "content_modifier";
     }
     return "?";
 }

@@ -27,7 +27,6 @@ enum class MiddleboxKind
     kMonitor,   ///< counts packets and bytes per session
     kSeqOffset, ///< shifts each session's sequence numbers (ISN randomisation), declares deltas
     kProxy,     ///< session-terminating TCP proxy that splices itself out (DyscoProxy)
-    kContentModifier, ///< a proxy that edits the client -> server stream, then splices out
 };
 
 const char* ToString(MiddleboxKind kind);
@@ -46,8 +45,8 @@ struct OffsetSpec
     uint32_t value = 0;
 };
 
-/// A session-terminating middlebox (`proxy`, `content_modifier`): when it leaves the chain
-/// and how its own connections differ from its peers'.
+/// A session-terminating middlebox (`proxy`): when it leaves the chain and how its own
+/// connections differ from its peers'.
 struct ProxySpec
 {
     uint64_t spliceAfterBytes = 0; ///< client -> server bytes relayed; 0: not by bytes
@@ -57,11 +56,6 @@ struct ProxySpec
     uint32_t isn[2] = {0, 0};      ///< else fixed: [server side, client side]
     uint32_t rcvBufBytes = 0;      ///< its sockets' receive buffer (window scale); 0: tcp's
     uint32_t sndBufBytes = 0;      ///< 0: tcp's
-    // content_modifier only: the client -> server bytes [editOffset, editOffset + removeBytes)
-    // of each session are replaced by insertBytes bytes of its own pattern.
-    uint64_t editOffset = 0;
-    uint32_t insertBytes = 0;
-    uint32_t removeBytes = 0;
 };
 
 struct NodeSpec
@@ -70,7 +64,7 @@ struct NodeSpec
     NodeRole role = NodeRole::kHost;
     MiddleboxKind middlebox = MiddleboxKind::kNone;
     OffsetSpec seqOffset[2];        ///< seq_offset: [client -> server, server -> client]
-    ProxySpec proxy;                ///< proxy, content_modifier
+    ProxySpec proxy;                ///< proxy
     std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
 };
 

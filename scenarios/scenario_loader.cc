@@ -202,8 +202,7 @@ private:
         {
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
-            o.AllowOnly({"name", "role", "middlebox", "seq_offset", "proxy", "content_modifier",
-                         "down"});
+            o.AllowOnly({"name", "role", "middlebox", "seq_offset", "proxy", "down"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -239,8 +238,8 @@ private:
             if (o.Has("middlebox"))
             {
                 std::string kind = o.String(
-                    "middlebox", "a middlebox function: \"monitor\", \"seq_offset\", \"proxy\", "
-                                 "\"content_modifier\" or \"none\"");
+                    "middlebox",
+                    "a middlebox function: \"monitor\", \"seq_offset\", \"proxy\" or \"none\"");
                 if (n.role != NodeRole::kMiddlebox)
                 {
                     o.Fail("middlebox", "only nodes with role \"middlebox\" run a middlebox "
@@ -259,15 +258,10 @@ private:
                 {
                     n.middlebox = MiddleboxKind::kProxy;
                 }
-                else if (kind == "content_modifier")
-                {
-                    n.middlebox = MiddleboxKind::kContentModifier;
-                }
                 else if (kind != "none")
                 {
                     o.Fail("middlebox", "expected a middlebox function: \"monitor\", "
-                                        "\"seq_offset\", \"proxy\", \"content_modifier\" or "
-                                        "\"none\", got " +
+                                        "\"seq_offset\", \"proxy\" or \"none\", got " +
                                             DescribeJson(nodes[i].at("middlebox")));
                 }
             }
@@ -283,29 +277,17 @@ private:
                                         "an object {client_to_server, server_to_client}"),
                              nodes[i].at("seq_offset"), &n);
             }
-            for (const char* key : {"proxy", "content_modifier"})
+            if (o.Has("proxy"))
             {
-                const bool modifier = std::string(key) == "content_modifier";
-                const MiddleboxKind want =
-                    modifier ? MiddleboxKind::kContentModifier : MiddleboxKind::kProxy;
-                if (n.middlebox == want && !o.Has(key) && modifier)
+                if (n.middlebox != MiddleboxKind::kProxy)
                 {
-                    o.Fail(key, "missing; a content modifier needs its edit {offset, "
-                                "insert_bytes, remove_bytes}");
+                    o.Fail("proxy", "only nodes with middlebox \"proxy\" take this object; "
+                                    "node \"" +
+                                        n.name + "\" runs \"" + ToString(n.middlebox) + "\"");
                 }
-                if (!o.Has(key))
-                {
-                    continue;
-                }
-                if (n.middlebox != want)
-                {
-                    o.Fail(key, std::string("only nodes with middlebox \"") + key +
-                                    "\" take this object; node \"" + n.name + "\" runs \"" +
-                                    ToString(n.middlebox) + "\"");
-                }
-                ParseProxySpec(JsonObject(m_file, o.PathOf(key), nodes[i].at(key),
+                ParseProxySpec(JsonObject(m_file, o.PathOf("proxy"), nodes[i].at("proxy"),
                                           "an object (see scenarios/README.md)"),
-                               nodes[i].at(key), modifier, &n.proxy);
+                               nodes[i].at("proxy"), &n.proxy);
             }
             if (o.Has("down"))
             {

@@ -42,8 +42,8 @@ DyscoProxyNat::GetTypeId()
             .SetParent<DyscoMiddlebox>()
             .SetGroupName("Dysco")
             .AddConstructor<DyscoProxyNat>()
-            .AddAttribute("ListenPort", "Port of the proxy's listening socket",
-                          UintegerValue(9000), MakeUintegerAccessor(&DyscoProxyNat::m_listenPort),
+            .AddAttribute("ListenPort", "Port of the proxy's listening socket", UintegerValue(9000),
+                          MakeUintegerAccessor(&DyscoProxyNat::m_listenPort),
                           MakeUintegerChecker<uint16_t>(1))
             .AddAttribute("RandomIsn",
                           "Draw the offsets of the proxy's own ISNs per session (else fixed)",

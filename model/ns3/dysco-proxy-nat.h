@@ -49,8 +49,8 @@ struct DyscoProxyEntry
     /// Offsets added to the proxy's own sequence numbers: [0] onward connection (client ->
     /// server bytes on the right side), [1] accepted connection (server -> client on the left).
     uint32_t isnOffset[2] = {0, 0};
-    uint32_t clientIsn = 0;   ///< client's SYN sequence number on the left side
-    uint32_t serverIsn = 0;   ///< server's SYN-ACK sequence number on the right side
+    uint32_t clientIsn = 0;        ///< client's SYN sequence number on the left side
+    uint32_t serverIsn = 0;        ///< server's SYN-ACK sequence number on the right side
     uint32_t proxyIsn[2] = {0, 0}; ///< the stack's own ISNs (before the offsets)
     bool haveRight = false;
     bool haveProxyIsn[2] = {false, false};

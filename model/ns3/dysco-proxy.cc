@@ -175,8 +175,8 @@ DyscoProxy::OnAccept(Ptr<Socket> s, const Address& from)
     Address local;
     out->GetSockName(local);
     const uint16_t port = InetSocketAddress::ConvertFrom(local).GetPort();
-    m_nat->SetRight(r.nat, dysco::FiveTuple{self.Get(), e.session.dstIp, port,
-                                            e.session.dstPort, dysco::kProtoTcp});
+    m_nat->SetRight(r.nat, dysco::FiveTuple{self.Get(), e.session.dstIp, port, e.session.dstPort,
+                                            dysco::kProtoTcp});
     r.sock[1] = out;
     m_relays.push_back(r);
     const size_t idx = m_relays.size() - 1;
@@ -336,8 +336,7 @@ void
 DyscoProxy::MaybeSplice(Relay& r)
 {
     const DyscoProxySessionStats& st = m_sessions[r.stats];
-    if (m_spliceAfterBytes == 0 || st.spliceRequests > 0 ||
-        st.bytesRelayed[0] < m_spliceAfterBytes)
+    if (m_spliceAfterBytes == 0 || st.spliceRequests > 0 || st.bytesRelayed[0] < m_spliceAfterBytes)
     {
         return;
     }
@@ -359,8 +358,8 @@ DyscoProxy::RequestSplice(size_t relayIndex)
     }
     if (!e.haveServerIsn || !e.haveProxyIsn[0] || !e.haveProxyIsn[1] || !EditsDone(st))
     {
-        r.timer = Simulator::Schedule(MilliSeconds(1), &DyscoProxy::RequestSplice, this,
-                                      relayIndex);
+        r.timer =
+            Simulator::Schedule(MilliSeconds(1), &DyscoProxy::RequestSplice, this, relayIndex);
         return;
     }
     if (!m_nat->GetAgent()->RequestDeletion(e.session))

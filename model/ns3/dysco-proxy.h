@@ -31,10 +31,10 @@ namespace ns3
 /// What the proxy did for one session; index 0 is client -> server, 1 server -> client.
 struct DyscoProxySessionStats
 {
-    dysco::FiveTuple session;             ///< client -> server
-    uint64_t bytesRead[2] = {0, 0};       ///< from the socket the direction arrives on
-    uint64_t bytesRelayed[2] = {0, 0};    ///< handed to the other socket
-    uint64_t relayOps = 0;                ///< socket reads and writes: the proxy's "CPU" work
+    dysco::FiveTuple session;          ///< client -> server
+    uint64_t bytesRead[2] = {0, 0};    ///< from the socket the direction arrives on
+    uint64_t bytesRelayed[2] = {0, 0}; ///< handed to the other socket
+    uint64_t relayOps = 0;             ///< socket reads and writes: the proxy's "CPU" work
     Time acceptedAt = Seconds(-1);
     Time spliceRequestedAt = Seconds(-1); ///< RequestDeletion; negative if never
     Time splicedOutAt = Seconds(-1);      ///< the agent freed the session; negative if not
@@ -81,7 +81,7 @@ protected:
 private:
     struct Relay
     {
-        Ptr<Socket> sock[2]; ///< [0] accepted (client side), [1] onward (server side)
+        Ptr<Socket> sock[2];             ///< [0] accepted (client side), [1] onward (server side)
         std::vector<uint8_t> pending[2]; ///< per direction: read, not yet written
         size_t pendingHead[2] = {0, 0};
         bool peerClosed[2] = {false, false}; ///< FIN arrived on the direction's input

@@ -128,7 +128,7 @@ TEST(ProxyScenario, BadKeysNameTheirPath)
     kind["nodes"][2]["middlebox"] = "proxxy";
     EXPECT_EQ(LoadError(kind),
               "bad.json: $.nodes[2].middlebox: expected a middlebox function: \"monitor\", "
-              "\"seq_offset\", \"proxy\", \"content_modifier\" or \"none\", got string \"proxxy\"");
+              "\"seq_offset\", \"proxy\" or \"none\", got string \"proxxy\"");
 }
 
 TEST(ProxyScenario, BadFileExitsTwoAndRunsNothing)
