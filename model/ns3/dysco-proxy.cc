@@ -326,7 +326,16 @@ DyscoProxy::Flush(Relay& r, int dir)
         if (r.peerClosed[dir] && !r.shut[dir] && r.sock[dir]->GetRxAvailable() == 0)
         {
             r.shut[dir] = true;
-            out->ShutdownSend(); // the FIN follows the relayed bytes
+            if (r.peerClosed[1 - dir] && out->GetRxAvailable() == 0)
+            {
+                // Both ways done. ns-3.37's ShutdownSend in CLOSE_WAIT with bytes still
+                // queued never sends the FIN; Close queues it behind them.
+                out->Close();
+            }
+            else
+            {
+                out->ShutdownSend(); // the FIN follows the relayed bytes
+            }
         }
     }
     MaybeSplice(r);

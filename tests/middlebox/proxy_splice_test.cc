@@ -104,6 +104,24 @@ TEST(ProxySplice, DifferentWindowScalesAndIsnsAcrossTheWrap)
     EXPECT_GT(maxWindow[1], 32768u);
 }
 
+TEST(ProxySplice, WithoutSpliceItRelaysEverythingAndTheCloses)
+{
+    // The control: a proxy that never leaves carries both streams and both FINs itself.
+    nlohmann::json doc = ShippedScenario("middlebox/proxy-splice.json");
+    doc["nodes"][2]["proxy"]["splice_after_bytes"] = 0;
+    ProxyRun r = RunScenarioDoc(doc, "stays");
+    ExpectAllChecksPass(r, false);
+    const uint64_t sessions = r.summary["sessions"]["total"];
+    const uint64_t reverse = r.summary["bytes"]["reverse_written"];
+    const uint64_t forward = uint64_t(r.summary["bytes"]["written"]) - reverse;
+    const nlohmann::json& p = r.Box("proxy");
+    EXPECT_EQ(p["relayed_client_to_server"], forward + sessions * 8); // with the stream ids
+    EXPECT_EQ(p["relayed_server_to_client"], reverse);
+    EXPECT_EQ(p["splice_requested"], 0u);
+    EXPECT_EQ(p["spliced_out"], 0u);
+    EXPECT_EQ(r.summary["reconfigurations"]["attempted"], 0u);
+}
+
 TEST(ProxyScenario, BadKeysNameTheirPath)
 {
     nlohmann::json doc = ShippedScenario("middlebox/proxy-splice.json");
