@@ -15,6 +15,7 @@
 #include "ns3/stream-receiver.h"
 #include "ns3/stream-sender.h"
 #include "progress.h"
+#include "proxy_install.h"
 #include "reconfig_driver.h"
 #include "reorder_counter.h"
 #include "run_context.h"
@@ -107,6 +108,8 @@ CounterMap(const dysco::AgentCounters& c)
 constexpr int64_t kSelectiveLossStreams = 100000;
 /// First random stream of the seq_offset middleboxes (one per node).
 constexpr int64_t kSeqOffsetStreams = 200000;
+/// First random stream of the proxies' ISN offsets (one per node).
+constexpr int64_t kProxyStreams = 210000;
 
 /// The agent attributes a scenario sets (AgentSpec) on every agent DyscoHelper installs.
 void
@@ -199,6 +202,7 @@ public:
         r.simTimeS = Simulator::Now().GetSeconds();
         CollectSessions(&r);
         CollectCounters(&r);
+        CollectProxies(&r);
         m_driver->Collect(&r);
         CollectFailures(&r);
         CollectMigrations(*m_ctx, *m_reorder, &r);
@@ -206,6 +210,7 @@ public:
         m_senders.clear();
         m_receivers.clear();
         m_monitors.clear();
+        m_proxies.clear();
         m_lossModels.clear();
         m_injector.reset();
         m_reorder.reset();
@@ -346,6 +351,10 @@ private:
                 box->AssignStreams(kSeqOffsetStreams + int64_t(i));
                 DyscoHelper::SetMiddlebox(NodeAt(i), box);
                 m_ctx->seqOffsets.emplace_back(i, box);
+            }
+            else if (n.middlebox == MiddleboxKind::kProxy)
+            {
+                m_proxies.emplace_back(i, InstallProxy(NodeAt(i), n, kProxyStreams + int64_t(i)));
             }
         }
         for (const auto& np : ResolvePolicies(m_s, m_plan))
@@ -568,6 +577,15 @@ private:
         }
     }
 
+    void CollectProxies(RunResult* r)
+    {
+        for (const auto& [node, proxy] : m_proxies)
+        {
+            r->middleboxes.push_back(
+                ProxyResult(m_s.nodes[node].name, m_s.nodes[node].middlebox, proxy));
+        }
+    }
+
     void CollectFailures(RunResult* r)
     {
         if (m_lossModels.empty() && m_s.injections.empty())
@@ -593,6 +611,7 @@ private:
     NodeContainer m_nodes;
     PointToPointHelper m_p2p; ///< kept for EnablePcapAll after every link exists
     std::vector<std::pair<size_t, Ptr<DyscoMonitor>>> m_monitors;
+    std::vector<std::pair<size_t, Ptr<DyscoProxy>>> m_proxies;
     std::map<std::pair<size_t, uint16_t>, Ptr<DyscoStreamReceiver>> m_receivers;
     std::vector<SenderInfo> m_senders;
 #ifdef DYSCO_WITH_CHECKER

@@ -37,6 +37,8 @@ ToString(MiddleboxKind kind)
         return "nat";
     case MiddleboxKind::kCgnat:
         return "cgnat";
+    case MiddleboxKind::kProxy:
+        return "proxy";
     }
     return "?";
 }

@@ -29,6 +29,7 @@ enum class MiddleboxKind
     kFirewall,  ///< stateful firewall: rules on first SYNs, drops sessions without state
     kNat,       ///< source NAT: outside (address, port) per session
     kCgnat,     ///< carrier-grade NAT: port blocks per subscriber over an outside pool
+    kProxy,     ///< session-terminating TCP proxy that splices itself out (DyscoProxy)
 };
 
 /// True for the kinds whose per-session state can migrate (firewall, NAT, CGNAT).
@@ -85,6 +86,18 @@ struct StatefulSpec
                                          ///< cgnat: the pool (default: the node's first)
     PortRangeSpec ports{30000, 39999};   ///< nat, cgnat: outside ports
     uint16_t blockSize = 64;             ///< cgnat: ports per subscriber
+
+/// A session-terminating middlebox (`proxy`): when it leaves the chain and how its own
+/// connections differ from its peers'.
+struct ProxySpec
+{
+    uint64_t spliceAfterBytes = 0; ///< client -> server bytes relayed; 0: not by bytes
+    double spliceAfterS = 0;       ///< after accepting the session; 0: not by time
+    uint16_t port = 9000;          ///< its listening socket
+    bool randomIsn = true;         ///< ISN offsets of its two connections drawn per session
+    uint32_t isn[2] = {0, 0};      ///< else fixed: [server side, client side]
+    uint32_t rcvBufBytes = 0;      ///< its sockets' receive buffer (window scale); 0: tcp's
+    uint32_t sndBufBytes = 0;      ///< 0: tcp's
 };
 
 struct NodeSpec
@@ -94,6 +107,7 @@ struct NodeSpec
     MiddleboxKind middlebox = MiddleboxKind::kNone;
     OffsetSpec seqOffset[2];        ///< seq_offset: [client -> server, server -> client]
     StatefulSpec stateful;          ///< firewall, nat, cgnat
+    ProxySpec proxy;                ///< proxy
     std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
 };
 

@@ -1,6 +1,7 @@
 #include "scenario_loader.h"
 
 #include "json_fields.h"
+#include "proxy_spec_loader.h"
 #include "scenario_error.h"
 #include "strict_json.h"
 #include "topology_graph.h"
@@ -31,8 +32,8 @@ constexpr const char* kDelayExpected =
 constexpr const char* kPrefixExpected =
     "an IPv4 prefix like \"10.0.0.0/8\", an address like \"10.0.1.2\", or a node name";
 constexpr const char* kMiddleboxExpected =
-    "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\" or "
-    "\"none\"";
+    "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\", "
+    "\"proxy\" or \"none\"";
 constexpr const char* kPortsExpected =
     "a port like 80 or \"80\", or an inclusive range like \"1000-2000\"";
 constexpr uint32_t kMaxSegmentSize = 1448; // 1500-byte MTU - IPv4, TCP, timestamp headers
@@ -206,7 +207,8 @@ private:
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
             o.AllowOnly(
-                {"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat", "cgnat"});
+                {"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat", "cgnat",
+                         "proxy"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -269,6 +271,10 @@ private:
                 {
                     n.middlebox = MiddleboxKind::kCgnat;
                 }
+                else if (kind == "proxy")
+                {
+                    n.middlebox = MiddleboxKind::kProxy;
+                }
                 else if (kind != "none")
                 {
                     o.Fail("middlebox", std::string("expected ") + kMiddleboxExpected + ", got " +
@@ -300,6 +306,18 @@ private:
                 ParseOffsets(JsonObject(m_file, o.PathOf("seq_offset"), nodes[i].at("seq_offset"),
                                         "an object {client_to_server, server_to_client}"),
                              nodes[i].at("seq_offset"), &n);
+            }
+            if (o.Has("proxy"))
+            {
+                if (n.middlebox != MiddleboxKind::kProxy)
+                {
+                    o.Fail("proxy", "only nodes with middlebox \"proxy\" take this object; "
+                                    "node \"" +
+                                        n.name + "\" runs \"" + ToString(n.middlebox) + "\"");
+                }
+                ParseProxySpec(JsonObject(m_file, o.PathOf("proxy"), nodes[i].at("proxy"),
+                                          "an object (see scenarios/README.md)"),
+                               nodes[i].at("proxy"), &n.proxy);
             }
             if (o.Has("down"))
             {

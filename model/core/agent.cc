@@ -441,6 +441,11 @@ Agent::Translate(PacketView& v, MapEntry& e, MapDirection dir, uint64_t nowNs)
     const int side = (ingress == towardRight) ? 0 : 1;
     const uint32_t len = uint32_t(v.PayloadLength()) + ((flags & tcpflag::kSyn) ? 1 : 0) +
                          ((flags & tcpflag::kFin) ? 1 : 0);
+    if (e.flags & MapEntry::kRescale) // spliced: the two ends announced different scales
+    {
+        const Session& s = m_sessions.Get(e.session);
+        RescaleWindow(v, s.wsFrom[side], s.wsTo[side]);
+    }
     if (ingress && (tr.merged & (1 << side)) && (flags & tcpflag::kAck) && len > 0)
     {
         ack = RaiseStaleAck(e.session, side, stream, v); // new-path packets still in flight

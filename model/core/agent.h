@@ -222,6 +222,9 @@ private:
 
     // anchors (agent_anchor.cc); side 1: left anchor (right side replaced), 0: right anchor
     void SendNewPathSyn(uint32_t index, uint64_t nowNs);
+    /// Window scales of a new path's ingress entry `e` on `side`: the far endpoint's (from
+    /// the new path's handshake) and the one this side's endpoint was told (§4.2).
+    void NoteWindowScales(MapEntry& e, Session& s, int side, uint8_t from, uint8_t to);
     Verdict AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
                              const NewPathMarker& marker, uint64_t nowNs);
     void EnterTwoPaths(uint32_t index, int side, uint64_t nowNs);

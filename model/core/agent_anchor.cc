@@ -164,6 +164,15 @@ Agent::SendNewPathSyn(uint32_t index, uint64_t nowNs)
     rc.synDeadlineNs = nowNs + m_config.synRtoNs;
 }
 
+void
+Agent::NoteWindowScales(MapEntry& e, Session& s, int side, uint8_t from, uint8_t to)
+{
+    s.wsFrom[side] = from;
+    s.wsTo[side] = to;
+    e.flags = uint8_t(from != to ? (e.flags | MapEntry::kRescale)
+                                 : (e.flags & ~MapEntry::kRescale));
+}
+
 Verdict
 Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
                         const NewPathMarker& marker, uint64_t nowNs)
@@ -196,6 +205,11 @@ Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
     }
     PacketView v(packet.data(), packet.size());
     rc->synSeq = v.SeqNumber();
+    if (MapEntry* e = m_sessions.Lookup(MapDirection::kIngress, wire))
+    {
+        NoteWindowScales(*e, s, 0, WindowShiftOf(v.Tcp() + 20, v.TcpHeaderLength() - 20),
+                         WindowShiftOf(s.synOptions.data(), s.synOptions.size()));
+    }
     // Answer the handshake here: the endpoint behind us never sees the new path's SYN.
     m_outputs.push_back(BuildTcpPacket(wire.dstIp, wire.srcIp, wire.dstPort, wire.srcPort,
                                        rc->synAckSeq, rc->synSeq + 1,
@@ -489,6 +503,14 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const bool hasAck = (flags & tcpflag::kAck) != 0;
     SessionTrack& tr = m_sessions.Track(idx);
     NoteTrack(idx, side, side == 1 ? 0 : 1, seq, SegmentLength(v), hasAck, ack);
+    uint32_t tsVal = 0;
+    uint32_t tsEcr = 0;
+    if (ReadTimestamps(v, &tsVal, &tsEcr) &&
+        (!rc->hasTsVal || int32_t(tsVal - rc->tsValNewest) > 0))
+    {
+        rc->tsValNewest = tsVal; // what the endpoint on this side stamped last
+        rc->hasTsVal = true;
+    }
 
     TwoPaths& tp = rc->paths;
     const SeqDelta oldDelta = tr.sideDelta[side];
@@ -645,6 +667,10 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
         {
             // The new path's SYN-ACK: complete the handshake and start using both paths.
             rc->synAckSeq = seq;
+            // Its options are the far endpoint's: windows it sends on the new path count in
+            // its scale; our endpoint was told another one if a proxy ended its session.
+            NoteWindowScales(e, s, 1, WindowShiftOf(v.Tcp() + 20, v.TcpHeaderLength() - 20),
+                             WindowShiftOf(s.synAckOptions.data(), s.synAckOptions.size()));
             m_outputs.push_back(BuildTcpPacket(rc->newSub.srcIp, rc->newSub.dstIp,
                                                rc->newSub.srcPort, rc->newSub.dstPort,
                                                rc->synSeq + 1, seq + 1, tcpflag::kAck, 65535,
@@ -679,6 +705,10 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
         e.flags &= uint8_t(~MapEntry::kSlow);
         return Translate(pkt, e, MapDirection::kIngress, nowNs);
     }
+    if (e.flags & MapEntry::kRescale)
+    {
+        RescaleWindow(v, s.wsFrom[side], s.wsTo[side]);
+    }
     SessionTrack& tr = m_sessions.Track(idx);
     const SeqDelta delta = isNew ? NewDelta(idx, side) : tr.sideDelta[side];
     const uint32_t seqL = seq + uint32_t(delta);
@@ -699,6 +729,10 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     if (flags & tcpflag::kAck)
     {
         rc->paths.AckReceived(Seq(ackL));
+    }
+    if (rc->hasTsVal)
+    {
+        ClampTsEcr(v, rc->tsValNewest); // not an echo of a removed proxy's clock (§4.2)
     }
     TrackClose(idx, flags, towardRight, nowNs);
     CheckTeardown(idx, side, nowNs);

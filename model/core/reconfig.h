@@ -57,6 +57,8 @@ struct Reconfig
     bool peerCutoffPending = false; ///< cutoff arrived before our two-path phase began
     uint32_t peerCutoffRaw = 0;
     uint32_t abortReason = 0; ///< left anchor, while cancelling: why (as kReconfigAborted)
+    uint32_t tsValNewest = 0; ///< newest TSval from this anchor's endpoint side (ClampTsEcr)
+    bool hasTsVal = false;
 };
 
 } // namespace dysco

@@ -53,6 +53,7 @@ struct MapEntry
     static constexpr uint8_t kSlow = 4;        ///< an anchor in its two-path phase handles it
     static constexpr uint8_t kDelta = 8;       ///< apply the session's sequence delta
     static constexpr uint8_t kNewPath = 16;    ///< ingress entry of a reconfiguration's new path
+    static constexpr uint8_t kRescale = 32;    ///< rescale the window (Session::wsFrom/wsTo)
 
     FiveTuple Key() const { return FiveTuple{srcIp, dstIp, srcPort, dstPort, protocol}; }
     FiveTuple Rewrite() const
@@ -129,6 +130,10 @@ struct Session
     Lock rightLock;
     std::vector<ControlMessage> savedRequests;
     SeqDelta mbDelta[2] = {0, 0}; ///< middlebox deltas: [0] client -> server, [1] back
+    /// Window rescaling per side after a splice (§4.2, MapEntry::kRescale): a window that
+    /// arrives on that side in units of 2^wsFrom leaves in the 2^wsTo its endpoint expects.
+    uint8_t wsFrom[2] = {0, 0};
+    uint8_t wsTo[2] = {0, 0};
     /// Running reconfigurations: [0] this agent is the right anchor (its left side is
     /// replaced), [1] it is the left anchor (its right side is replaced).
     std::unique_ptr<Reconfig> reconfig[2];

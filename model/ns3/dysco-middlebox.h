@@ -4,6 +4,7 @@
 #ifndef DYSCO_MIDDLEBOX_H
 #define DYSCO_MIDDLEBOX_H
 
+#include "core/agent.h"
 #include "ns3/net-device.h"
 #include "ns3/object.h"
 
@@ -35,6 +36,17 @@ public:
     /// True if the box also sees arriving packets addressed to this node (a NAT: replies
     /// come to its external address and leave toward the inside once translated back).
     virtual bool SeesLocalPackets() const { return false; }
+
+    /**
+     * Session-terminating middleboxes (model/ns3/dysco-proxy-nat.h) sit between the node's
+     * own TCP stack and the agent: they see every IPv4 packet before the agent does (egress:
+     * as the stack sent it; ingress: the wire header) and may rewrite it. Returns false to
+     * drop the packet. Default: nothing.
+     */
+    virtual bool BeforeAgent(dysco::Direction /* dir */, std::vector<uint8_t>& /* packet */)
+    {
+        return true;
+    }
 };
 
 } // namespace ns3

@@ -216,10 +216,16 @@ DyscoTrafficControlLayer::RunAgent(dysco::Direction dir, Ptr<const Packet> p, co
                                    uint32_t* consumed)
 {
     bool whole = false;
+    m_hookDropped = false;
     for (int pass = 0; pass < 2; ++pass)
     {
         *consumed = h ? LoadEgress(*h, p, whole) : LoadIngress(p, whole);
         m_orig = m_buf;
+        if (Ptr<DyscoMiddlebox> mb = m_agent->GetMiddlebox(); mb && !mb->BeforeAgent(dir, m_buf))
+        {
+            m_hookDropped = true;
+            return dysco::Verdict::kDrop;
+        }
         dysco::Verdict v = m_agent->Process(dir, m_buf);
         if (v != dysco::Verdict::kNeedPayload)
         {
@@ -275,7 +281,8 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
     case dysco::Verdict::kConsume:
         return; // the agent's own traffic (control message, new-path handshake)
     default:
-        m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_AGENT);
+        m_agent->NotifyDrop(p, dysco::Direction::kIngress,
+                            m_hookDropped ? DyscoAgent::DROP_MIDDLEBOX : DyscoAgent::DROP_AGENT);
         return;
     }
     const bool ipv4 = m_buf.size() >= kIpv4HeaderSize && (m_buf[0] >> 4) == 4;
@@ -357,7 +364,8 @@ DyscoTrafficControlLayer::Send(Ptr<NetDevice> device, Ptr<QueueDiscItem> item)
     case dysco::Verdict::kConsume:
         return;
     default:
-        m_agent->NotifyDrop(p, dysco::Direction::kEgress, DyscoAgent::DROP_AGENT);
+        m_agent->NotifyDrop(p, dysco::Direction::kEgress,
+                            m_hookDropped ? DyscoAgent::DROP_MIDDLEBOX : DyscoAgent::DROP_AGENT);
         return;
     }
     if (m_buf == m_orig)

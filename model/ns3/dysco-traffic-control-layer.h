@@ -88,6 +88,7 @@ private:
     std::unordered_map<uint64_t, RouteDecision> m_routeCache;
     Time m_routeCacheTimeout;
     uint64_t m_pendingBypass = 0; ///< bypassing packets not yet seen back at egress
+    bool m_hookDropped = false;   ///< RunAgent's kDrop came from DyscoMiddlebox::BeforeAgent
 };
 
 } // namespace ns3

@@ -1,0 +1,47 @@
+#include "proxy_spec_loader.h"
+
+#include "scenario_error.h"
+
+namespace dyscosim
+{
+
+void
+ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, ProxySpec* out)
+{
+    o.AllowOnly({"splice_after_bytes", "splice_after_s", "port", "isn", "rcv_buf", "snd_buf"});
+    ProxySpec& p = *out;
+    p.spliceAfterBytes = o.Unsigned("splice_after_bytes", 0, uint64_t(1) << 50,
+                                    "a byte count (0: never by bytes)", 0);
+    p.spliceAfterS =
+        o.Number("splice_after_s", 0, 1e6, false, "a time in seconds (0: never by time)", 0.0);
+    p.port = uint16_t(o.Unsigned("port", 1, 65535, "a TCP port 1..65535", 9000));
+    if (o.Has("isn"))
+    {
+        const nlohmann::json& v = raw.at("isn");
+        if (v.is_string() && v.get<std::string>() == "random")
+        {
+            p.randomIsn = true;
+        }
+        else if (v.is_object())
+        {
+            JsonObject isn(o.File(), o.PathOf("isn"), v, "an object {server_side, client_side}");
+            isn.AllowOnly({"server_side", "client_side"});
+            p.randomIsn = false;
+            p.isn[0] = uint32_t(
+                isn.Unsigned("server_side", 0, UINT32_MAX, "an ISN offset 0 to 4294967295", 0));
+            p.isn[1] = uint32_t(
+                isn.Unsigned("client_side", 0, UINT32_MAX, "an ISN offset 0 to 4294967295", 0));
+        }
+        else
+        {
+            o.Fail("isn", "expected \"random\" or an object {server_side, client_side}, got " +
+                              DescribeJson(v));
+        }
+    }
+    p.rcvBufBytes =
+        uint32_t(o.Unsigned("rcv_buf", 1024, 1u << 30, "a socket buffer size in bytes", 0));
+    p.sndBufBytes =
+        uint32_t(o.Unsigned("snd_buf", 1024, 1u << 30, "a socket buffer size in bytes", 0));
+}
+
+} // namespace dyscosim
