@@ -86,6 +86,7 @@ struct StatefulSpec
                                          ///< cgnat: the pool (default: the node's first)
     PortRangeSpec ports{30000, 39999};   ///< nat, cgnat: outside ports
     uint16_t blockSize = 64;             ///< cgnat: ports per subscriber
+};
 
 /// A session-terminating middlebox (`proxy`): when it leaves the chain and how its own
 /// connections differ from its peers'.
