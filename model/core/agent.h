@@ -18,11 +18,14 @@
 #define DYSCO_CORE_AGENT_H
 
 #include "agent_events.h"
+#include "control_auth.h"
 #include "control_channel.h"
 #include "policy.h"
 #include "session_table.h"
+#include "syn_payload.h"
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <unordered_map>
 #include <vector>
@@ -52,20 +55,40 @@ struct AgentConfig
 {
     uint32_t address = 0;                 ///< this host's address, source of its subsessions
     std::vector<uint32_t> localAddresses; ///< every address of the node (address included)
-    uint16_t firstPort = 20000; ///< subsession ports are drawn from [firstPort, lastPort]
-    uint16_t lastPort = 48999;  ///< below ns-3/Linux ephemeral ports (49152..)
+    uint16_t firstPort = 20000;           ///< subsession ports are drawn from [firstPort, lastPort]
+    uint16_t lastPort = 48999;            ///< below ns-3/Linux ephemeral ports (49152..)
     uint64_t idleTimeoutNs = 60'000'000'000ull; ///< state of a silent session is freed after
     uint64_t closeLingerNs = 2'000'000'000ull;  ///< state kept after FIN/FIN or RST
     size_t maxSessions = 1u << 20;              ///< bound on live sessions (SYNs beyond: no chain)
     ControlChannelConfig control;               ///< control-message retransmission
     uint64_t synRtoNs = 500'000'000;            ///< new-path SYN retransmission timeout
     uint32_t synRetries = 3;                    ///< SYN resends before the reconfiguration aborts
+
+    // Security (§2.3; see control_auth.h and the README's "Security" section).
+    ControlProtection protection = ControlProtection::kOff; ///< control-message protection
+    KeyRing keys;           ///< chain keys (hmac): the key ids policies name
+    uint64_t nonceSeed = 0; ///< session nonces: seeded generator, 0 = OpenSSL CSPRNG
+    /// A chain SYN whose address list is longer is refused (counted in synRefused).
+    size_t maxChainAddresses = kMaxChainAddresses;
+    /// If non-empty: every middlebox address of a received SYN's list (all but the last,
+    /// the session's destination) must lie in one of these prefixes, or the SYN is refused.
+    std::vector<Prefix> chainAllowList;
+    /// Beyond maxSessions a first agent passes the SYN unchained (false) or drops it (true).
+    /// Middlebox and last agents always drop (the SYN carries a list they cannot honour).
+    bool refuseWhenFull = false;
+    /// State of a session that has carried no packet with an ACK flag (no SYN-ACK, no
+    /// handshake ACK) this long after its SYN is freed (a SYN flood's half-open sessions);
+    /// 0 = only the idle timeout applies.
+    uint64_t halfOpenTimeoutNs = 10'000'000'000ull;
+    size_t maxSavedRequests = 16; ///< requestLocks waiting behind a pending lock (more: nack)
 };
 
 class Agent
 {
 public:
     explicit Agent(AgentConfig config);
+    Agent(const Agent&) = delete; ///< the control channel points into m_config
+    Agent& operator=(const Agent&) = delete;
 
     const AgentConfig& Config() const { return m_config; }
     void SetAddresses(uint32_t address, std::vector<uint32_t> localAddresses);
@@ -110,13 +133,14 @@ public:
     size_t ExpireIdle(uint64_t nowNs);
 
     size_t SessionCount() const { return m_sessions.Size(); }
+    /// Bytes of session state (map, session records, queues), for resource-limit checks.
+    size_t StateBytes() const;
     size_t ActiveReconfigurations() const { return m_active.size(); }
     const AgentCounters& Counters() const { return m_counters; }
     /// The session whose header on either side of this agent is `t` (or its reverse).
     const Session* FindSession(const FiveTuple& t) const;
     /// Calls f(const Session&) for every live session (for triggers and reports).
-    template <typename F>
-    void ForEachSession(F f) const
+    template <typename F> void ForEachSession(F f) const
     {
         for (size_t i = 0; i < m_sessions.Capacity(); ++i)
         {
@@ -135,16 +159,15 @@ private:
     // chain setup (agent.cc)
     Verdict Egress(std::vector<uint8_t>& packet, uint64_t nowNs);
     Verdict Ingress(std::vector<uint8_t>& packet, uint64_t nowNs);
-    Verdict StartChain(std::vector<uint8_t>& packet, const FiveTuple& session,
-                       const Policy& policy, uint64_t nowNs);
+    Verdict StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const Policy& policy,
+                       uint64_t nowNs);
     Verdict AcceptChainSyn(std::vector<uint8_t>& packet, uint64_t nowNs);
     Verdict ForwardTaggedSyn(std::vector<uint8_t>& packet, uint32_t tag, uint64_t nowNs);
     /// Rewrites a SYN to the session's right subsession and attaches the address list.
     bool SendChainSyn(std::vector<uint8_t>& packet, const Session& s);
     /// Allocates ports and builds a subsession to `next` that collides with no entry.
     bool NewRightSubsession(uint32_t next, FiveTuple* sub);
-    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir,
-                      uint64_t nowNs);
+    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, uint64_t nowNs);
     void TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs);
     /// Notes a packet of `stream` seen on `side` (0 left, 1 right) of this agent. The track
     /// keeps the left side's numbers: when this host's middlebox shifts the session
@@ -161,12 +184,21 @@ private:
     bool IsLocal(uint32_t ip) const;
     Verdict Drop(AgentEventKind kind, uint64_t* counter, const FiveTuple& t, uint32_t detail,
                  uint64_t nowNs);
-    void Emit(AgentEventKind kind, const FiveTuple& session, const FiveTuple& sub,
-              uint32_t detail, uint64_t nowNs);
+    void Emit(AgentEventKind kind, const FiveTuple& session, const FiveTuple& sub, uint32_t detail,
+              uint64_t nowNs);
     int64_t SessionIndexOf(const FiveTuple& t) const;
 
     // control messages and locks (agent_control.cc)
     Verdict HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t nowNs);
+    /// Checks a decoded message against the session's nonce and key; a ControlReject
+    /// reason, or 0 if it may be processed.
+    uint32_t Authenticate(const ControlMessage& m, const Session* s) const;
+    /// Counts and reports a rejected control message; returns the verdict for it.
+    Verdict Reject(uint32_t reason, const ControlMessage& m, uint64_t nowNs);
+    /// Applies the address-list rules to a received chain SYN: 0, or a SynRefusal reason.
+    uint32_t CheckChainList(const std::vector<uint32_t>& addresses) const;
+    /// Fills the protection fields of a message about session `s`.
+    void Protect(ControlMessage& m, const Session& s) const;
     /// `session` (the session's header on this agent's left) only labels the trace event.
     void SendControl(uint32_t peer, const FiveTuple& session, ControlMessage m, uint64_t nowNs);
     void SendRight(uint32_t index, ControlMessage m, uint64_t nowNs);
@@ -184,7 +216,7 @@ private:
     // anchors (agent_anchor.cc); side 1: left anchor (right side replaced), 0: right anchor
     void SendNewPathSyn(uint32_t index, uint64_t nowNs);
     Verdict AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
-                             const NewPathMarker& marker, uint64_t nowNs);
+                             const NewPathMarker& marker, uint64_t nonce, uint64_t nowNs);
     void EnterTwoPaths(uint32_t index, int side, uint64_t nowNs);
     Verdict AnchorOut(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
     Verdict AnchorIn(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
@@ -196,8 +228,8 @@ private:
     void EndReconfig(uint32_t index, int side);
     /// Unlocks the subsession to the right (reported as a lock change if it was held).
     void ReleaseRightLock(uint32_t index, uint64_t nowNs);
-    void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req,
-                      uint32_t detail, uint64_t nowNs);
+    void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req, uint32_t detail,
+                      uint64_t nowNs);
     /// Rewrites a packet leaving an anchor's reconfigured side onto `sub` with `delta`.
     static void ToPath(std::vector<uint8_t>& pkt, const FiveTuple& sub, SeqDelta delta);
     /// §3.3's outgoing half as the agent applies it: ack and SACK edges minus `delta`.
@@ -219,6 +251,19 @@ private:
     uint32_t m_nextTag = 1;
     uint32_t m_nextRequestId = 1;
     uint64_t m_portCursor = 0; ///< walks (srcPort, dstPort) pairs for new subsessions
+    NonceSource m_nonces;
+    /// Sessions in the order they were created, for the half-open timeout: (index, setup id,
+    /// deadline).
+    struct HalfOpen
+    {
+        uint32_t index;
+        uint64_t setupId;
+        uint64_t deadlineNs;
+    };
+    std::deque<HalfOpen> m_halfOpen;
+    uint64_t m_nextSetupId = 1;
+    /// Records a new session for the half-open timeout.
+    void NoteSetup(uint32_t index, uint64_t nowNs);
 };
 
 } // namespace dysco

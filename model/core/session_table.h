@@ -120,6 +120,9 @@ struct Session
     bool reset = false;
     uint64_t closedAtNs = 0; ///< time the close was seen; 0 while open
     uint8_t idleScans = 0;   ///< consecutive expiry scans without traffic
+    uint64_t setupId = 0;    ///< names this use of the slot in the half-open queue
+    uint64_t nonce = 0;      ///< control-message nonce of the session (0: none)
+    uint32_t keyId = 0;      ///< chain key of its control messages (0: none)
 
     // Reconfiguration (§3): the lock on the right subsession, requests waiting for it,
     // the local middlebox's own deltas, and anchor state while a reconfiguration runs.
@@ -168,6 +171,8 @@ public:
         __builtin_prefetch(&m_entries[Slot(dir, key)]);
     }
     size_t MapEntries() const { return m_mapCount; }
+    /// Bytes held: the map, the session records and what they own on the heap.
+    size_t StateBytes() const;
 
     void SetTag(uint32_t tag, uint32_t session) { m_tags[tag] = session; }
     /// Session waiting for the SYN tagged `tag`, or -1.
