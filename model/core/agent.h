@@ -55,8 +55,8 @@ struct AgentConfig
 {
     uint32_t address = 0;                 ///< this host's address, source of its subsessions
     std::vector<uint32_t> localAddresses; ///< every address of the node (address included)
-    uint16_t firstPort = 20000;           ///< subsession ports are drawn from [firstPort, lastPort]
-    uint16_t lastPort = 48999;            ///< below ns-3/Linux ephemeral ports (49152..)
+    uint16_t firstPort = 20000; ///< subsession ports are drawn from [firstPort, lastPort]
+    uint16_t lastPort = 48999;  ///< below ns-3/Linux ephemeral ports (49152..)
     uint64_t idleTimeoutNs = 60'000'000'000ull; ///< state of a silent session is freed after
     uint64_t closeLingerNs = 2'000'000'000ull;  ///< state kept after FIN/FIN or RST
     size_t maxSessions = 1u << 20;              ///< bound on live sessions (SYNs beyond: no chain)
@@ -140,7 +140,8 @@ public:
     /// The session whose header on either side of this agent is `t` (or its reverse).
     const Session* FindSession(const FiveTuple& t) const;
     /// Calls f(const Session&) for every live session (for triggers and reports).
-    template <typename F> void ForEachSession(F f) const
+    template <typename F>
+    void ForEachSession(F f) const
     {
         for (size_t i = 0; i < m_sessions.Capacity(); ++i)
         {
@@ -159,15 +160,16 @@ private:
     // chain setup (agent.cc)
     Verdict Egress(std::vector<uint8_t>& packet, uint64_t nowNs);
     Verdict Ingress(std::vector<uint8_t>& packet, uint64_t nowNs);
-    Verdict StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const Policy& policy,
-                       uint64_t nowNs);
+    Verdict StartChain(std::vector<uint8_t>& packet, const FiveTuple& session,
+                       const Policy& policy, uint64_t nowNs);
     Verdict AcceptChainSyn(std::vector<uint8_t>& packet, uint64_t nowNs);
     Verdict ForwardTaggedSyn(std::vector<uint8_t>& packet, uint32_t tag, uint64_t nowNs);
     /// Rewrites a SYN to the session's right subsession and attaches the address list.
     bool SendChainSyn(std::vector<uint8_t>& packet, const Session& s);
     /// Allocates ports and builds a subsession to `next` that collides with no entry.
     bool NewRightSubsession(uint32_t next, FiveTuple* sub);
-    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, uint64_t nowNs);
+    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir,
+                      uint64_t nowNs);
     void TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs);
     /// Notes a packet of `stream` seen on `side` (0 left, 1 right) of this agent. The track
     /// keeps the left side's numbers: when this host's middlebox shifts the session
@@ -184,8 +186,8 @@ private:
     bool IsLocal(uint32_t ip) const;
     Verdict Drop(AgentEventKind kind, uint64_t* counter, const FiveTuple& t, uint32_t detail,
                  uint64_t nowNs);
-    void Emit(AgentEventKind kind, const FiveTuple& session, const FiveTuple& sub, uint32_t detail,
-              uint64_t nowNs);
+    void Emit(AgentEventKind kind, const FiveTuple& session, const FiveTuple& sub,
+              uint32_t detail, uint64_t nowNs);
     int64_t SessionIndexOf(const FiveTuple& t) const;
 
     // control messages and locks (agent_control.cc)
@@ -228,8 +230,8 @@ private:
     void EndReconfig(uint32_t index, int side);
     /// Unlocks the subsession to the right (reported as a lock change if it was held).
     void ReleaseRightLock(uint32_t index, uint64_t nowNs);
-    void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req, uint32_t detail,
-                      uint64_t nowNs);
+    void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req,
+                      uint32_t detail, uint64_t nowNs);
     /// Rewrites a packet leaving an anchor's reconfigured side onto `sub` with `delta`.
     static void ToPath(std::vector<uint8_t>& pkt, const FiveTuple& sub, SeqDelta delta);
     /// §3.3's outgoing half as the agent applies it: ack and SACK edges minus `delta`.

@@ -2,6 +2,7 @@
 // two-path phase with its allocation rules and packet splitting, the teardown predicate,
 // the switch to the new path, and aborts.
 #include "agent.h"
+
 #include "bytes.h"
 #include "mutant.h"
 #include "options.h"
@@ -206,9 +207,10 @@ Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
     rc->synSeq = v.SeqNumber();
     // Answer the handshake here: the endpoint behind us never sees the new path's SYN.
     m_outputs.push_back(BuildTcpPacket(wire.dstIp, wire.srcIp, wire.dstPort, wire.srcPort,
-                                       rc->synAckSeq, rc->synSeq + 1, tcpflag::kSyn | tcpflag::kAck,
-                                       65535, s.synAckOptions.data(), s.synAckOptions.size(),
-                                       nullptr, 0));
+                                       rc->synAckSeq, rc->synSeq + 1,
+                                       tcpflag::kSyn | tcpflag::kAck, 65535,
+                                       s.synAckOptions.data(), s.synAckOptions.size(), nullptr,
+                                       0));
     ++m_counters.newPathHandshake;
     return Verdict::kConsume;
 }
@@ -494,15 +496,13 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const SeqDelta newDelta = NewDelta(idx, side);
     const FiveTuple oldSub = side == 1 ? s.rightSub : s.leftSub.Reversed();
     const FiveTuple newSub = side == 1 ? rc->newSub : rc->newSub.Reversed();
-    auto sendOldAck = [&](uint32_t value)
-    {
+    auto sendOldAck = [&](uint32_t value) {
         std::vector<uint8_t> extra = PureAck(pkt, value);
         ToPath(extra, oldSub, oldDelta);
         m_outputs.push_back(std::move(extra));
         tp.AckSent(Seq(value));
     };
-    auto noteNewAck = [&](uint32_t value)
-    {
+    auto noteNewAck = [&](uint32_t value) {
         tp.AckSent(Seq(value));
         if (!rc->hasNewAck || rc->lastNewAck < Seq(value))
         {
@@ -638,17 +638,18 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const uint8_t flags = v.Flags();
     const uint32_t seq = v.SeqNumber();
     const uint32_t ack = v.AckNumber();
-    const bool pureAck =
-        v.PayloadLength() == 0 && !(flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst));
+    const bool pureAck = v.PayloadLength() == 0 &&
+                         !(flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst));
     if (isNew)
     {
         if (side == 1 && (flags & tcpflag::kSyn) && (flags & tcpflag::kAck))
         {
             // The new path's SYN-ACK: complete the handshake and start using both paths.
             rc->synAckSeq = seq;
-            m_outputs.push_back(BuildTcpPacket(
-                rc->newSub.srcIp, rc->newSub.dstIp, rc->newSub.srcPort, rc->newSub.dstPort,
-                rc->synSeq + 1, seq + 1, tcpflag::kAck, 65535, nullptr, 0, nullptr, 0));
+            m_outputs.push_back(BuildTcpPacket(rc->newSub.srcIp, rc->newSub.dstIp,
+                                               rc->newSub.srcPort, rc->newSub.dstPort,
+                                               rc->synSeq + 1, seq + 1, tcpflag::kAck, 65535,
+                                               nullptr, 0, nullptr, 0));
             ++m_counters.newPathHandshake;
             if (rc->phase == ReconfigPhase::kNewPathSyn)
             {
@@ -691,8 +692,9 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const uint32_t len = SegmentLength(v);
     const int stream = towardRight ? 0 : 1;
     // The paths reorder: old-path data can arrive after new-path data with a higher ack.
-    const uint32_t ackL =
-        (flags & tcpflag::kAck) && len > 0 ? RaiseStaleAck(idx, side, stream, v) : ack;
+    const uint32_t ackL = (flags & tcpflag::kAck) && len > 0
+                              ? RaiseStaleAck(idx, side, stream, v)
+                              : ack;
     NoteTrack(idx, side, stream, seqL, len, (flags & tcpflag::kAck) != 0, ackL);
     rc->paths.DataReceived(isNew ? Path::kNew : Path::kOld, Seq(seqL), len);
     if (flags & tcpflag::kAck)

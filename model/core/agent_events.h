@@ -23,16 +23,16 @@ enum class AgentEventKind
     kPortsExhausted, ///< no free subsession port; the SYN is dropped (TCP will retry)
 
     // reconfiguration (§3); `request` names it, `detail` as noted
-    kLockChanged,       ///< the lock on the right subsession changed; detail = LockState
-    kReconfigStarted,   ///< this agent (left anchor) sent requestLock
-    kReconfigPhase,     ///< an anchor entered a phase; detail = ReconfigPhase
-    kReconfigSucceeded, ///< old path torn down at this anchor; detail = duration in us
-    kReconfigAborted,   ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed
-    kControlSent,       ///< detail = ControlType
-    kControlReceived,   ///< detail = ControlType
-    kControlDropped,    ///< malformed, unknown session or wrong state; detail = reason
-    kSplit,             ///< a segment was cut between the two paths
-    kTeardown,          ///< an anchor's teardown predicate held; `vars` holds its variables
+    kLockChanged,        ///< the lock on the right subsession changed; detail = LockState
+    kReconfigStarted,    ///< this agent (left anchor) sent requestLock
+    kReconfigPhase,      ///< an anchor entered a phase; detail = ReconfigPhase
+    kReconfigSucceeded,  ///< old path torn down at this anchor; detail = duration in us
+    kReconfigAborted,    ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed
+    kControlSent,        ///< detail = ControlType
+    kControlReceived,    ///< detail = ControlType
+    kControlDropped,     ///< malformed, unknown session or wrong state; detail = reason
+    kSplit,              ///< a segment was cut between the two paths
+    kTeardown,           ///< an anchor's teardown predicate held; `vars` holds its variables
 
     // security (control_auth.h)
     kControlRejected, ///< a control message failed authentication; detail = ControlReject
@@ -73,9 +73,9 @@ struct AgentEvent
 {
     AgentEventKind kind;
     uint64_t timeNs = 0;
-    FiveTuple session;       ///< the session's own five-tuple (client to server orientation)
-    FiveTuple subsession;    ///< the subsession involved, if any (left to right orientation)
-    uint32_t detail = 0;     ///< kind-specific: parse error code, chain length, ...
+    FiveTuple session;    ///< the session's own five-tuple (client to server orientation)
+    FiveTuple subsession; ///< the subsession involved, if any (left to right orientation)
+    uint32_t detail = 0;  ///< kind-specific: parse error code, chain length, ...
     uint32_t leftAnchor = 0; ///< reconfiguration events: the request's left anchor
     uint32_t requestId = 0;  ///< and its id
     /// kTeardown: oldSent, oldSentAcked, oldRcvd, oldRcvdAcked, firstNewRcvd (vars[4] valid
@@ -91,15 +91,15 @@ struct AgentEvent
 
 struct AgentCounters
 {
-    uint64_t packets = 0;       ///< packets handed to Process
-    uint64_t rewritten = 0;     ///< packets whose header was translated
-    uint64_t passed = 0;        ///< packets passed untouched (not Dysco traffic)
-    uint64_t dropped = 0;       ///< all drops (sum of the reasons below)
-    uint64_t malformed = 0;     ///< unparsable TCP/IPv4 headers
-    uint64_t badSynPayload = 0; ///< malformed or misaddressed SYN payloads
-    uint64_t badTag = 0;        ///< tagged SYNs without state
+    uint64_t packets = 0;         ///< packets handed to Process
+    uint64_t rewritten = 0;       ///< packets whose header was translated
+    uint64_t passed = 0;          ///< packets passed untouched (not Dysco traffic)
+    uint64_t dropped = 0;         ///< all drops (sum of the reasons below)
+    uint64_t malformed = 0;       ///< unparsable TCP/IPv4 headers
+    uint64_t badSynPayload = 0;   ///< malformed or misaddressed SYN payloads
+    uint64_t badTag = 0;          ///< tagged SYNs without state
     uint64_t portsExhausted = 0;
-    uint64_t tableFull = 0; ///< SYNs left unchained because the table was full
+    uint64_t tableFull = 0;       ///< SYNs left unchained because the table was full
     uint64_t sessionsCreated = 0;
     uint64_t sessionsFreed = 0;
     uint64_t reconfigAttempted = 0; ///< started here as left anchor
@@ -108,9 +108,9 @@ struct AgentCounters
     uint64_t reconfigNacked = 0;
     uint64_t controlSent = 0;
     uint64_t controlReceived = 0;
-    uint64_t controlDropped = 0;   ///< malformed, unknown session, unexpected in this state
-    uint64_t splits = 0;           ///< segments cut between old and new path
-    uint64_t newPathHandshake = 0; ///< SYN/SYN-ACK/ACK packets consumed by anchors
+    uint64_t controlDropped = 0;    ///< malformed, unknown session, unexpected in this state
+    uint64_t splits = 0;            ///< segments cut between old and new path
+    uint64_t newPathHandshake = 0;  ///< SYN/SYN-ACK/ACK packets consumed by anchors
 
     // security: control messages rejected, by reason (sum in controlRejected)
     uint64_t controlRejected = 0;
