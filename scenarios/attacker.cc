@@ -2,6 +2,7 @@
 
 #include "core/bytes.h"
 #include "core/control.h"
+#include "core/packet.h"
 #include "core/packet_edit.h"
 #include "core/syn_payload.h"
 #include "ns3/dysco-agent.h"

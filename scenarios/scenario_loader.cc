@@ -7,6 +7,7 @@
 #include "units.h"
 
 #include "core/security_text.h"
+#include "core/syn_payload.h"
 
 #include <algorithm>
 #include <cerrno>

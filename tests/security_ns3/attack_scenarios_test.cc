@@ -46,6 +46,9 @@ ExpectUnharmed(const nlohmann::json& s)
     EXPECT_EQ(s["reconfigurations"]["succeeded"], s["reconfigurations"]["attempted"]);
     EXPECT_EQ(s["reconfigurations"]["aborted"], 0);
     EXPECT_GT(s["reconfigurations"]["attempted"].get<uint64_t>(), 0u);
+    // Each genuine control message was taken exactly once: no forgery or replay got in.
+    EXPECT_GT(Counter(s, "control_sent"), 0u);
+    EXPECT_EQ(Counter(s, "control_received"), Counter(s, "control_sent"));
 }
 
 } // namespace
