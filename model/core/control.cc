@@ -208,7 +208,7 @@ VerifyControlMac(const uint8_t* p, size_t len, const ControlMessage& m, const Ke
     {
         return true;
     }
-    const std::vector<uint8_t>* key = keys.Find(m.keyId);
+    const ChainKey* key = keys.Find(m.keyId);
     const size_t at = ControlMacOffset(m);
     if (key == nullptr || at + kControlMacSize != len)
     {
@@ -224,7 +224,7 @@ BuildControlPacket(uint32_t src, uint32_t dst, const ControlMessage& m, const Ke
     EncodeControl(m, payload);
     if ((m.protection & kProtectMac) && !payload.empty())
     {
-        const std::vector<uint8_t>* key = keys != nullptr ? keys->Find(m.keyId) : nullptr;
+        const ChainKey* key = keys != nullptr ? keys->Find(m.keyId) : nullptr;
         const size_t at = ControlMacOffset(m);
         ControlMac mac{};
         if (key != nullptr)

@@ -1,8 +1,9 @@
 #include "control_auth.h"
 
+#include <algorithm>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 namespace dysco
@@ -45,11 +46,25 @@ KeyRing::Add(uint32_t id, std::vector<uint8_t> key)
     {
         return false;
     }
-    m_keys[id] = std::move(key);
+    EVP_MAC* hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (hmac == nullptr)
+    {
+        return false;
+    }
+    std::shared_ptr<evp_mac_ctx_st> ctx(EVP_MAC_CTX_new(hmac), EVP_MAC_CTX_free);
+    EVP_MAC_free(hmac); // the context keeps its own reference
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (!ctx || EVP_MAC_init(ctx.get(), key.data(), key.size(), params) != 1)
+    {
+        return false;
+    }
+    m_keys[id] = ChainKey{std::move(key), std::move(ctx)};
     return true;
 }
 
-const std::vector<uint8_t>*
+const ChainKey*
 KeyRing::Find(uint32_t id) const
 {
     auto it = m_keys.find(id);
@@ -57,16 +72,18 @@ KeyRing::Find(uint32_t id) const
 }
 
 ControlMac
-ComputeControlMac(const std::vector<uint8_t>& key, const uint8_t* data, size_t len)
+ComputeControlMac(const ChainKey& key, const uint8_t* data, size_t len)
 {
-    uint8_t full[EVP_MAX_MD_SIZE];
-    unsigned int fullLen = 0;
     ControlMac mac{};
-    if (HMAC(EVP_sha256(), key.data(), int(key.size()), data, len, full, &fullLen) != nullptr &&
-        fullLen >= kControlMacSize)
+    uint8_t full[EVP_MAX_MD_SIZE];
+    size_t fullLen = 0;
+    EVP_MAC_CTX* c = EVP_MAC_CTX_dup(key.keyed.get());
+    if (c != nullptr && EVP_MAC_update(c, data, len) == 1 &&
+        EVP_MAC_final(c, full, &fullLen, sizeof(full)) == 1 && fullLen >= kControlMacSize)
     {
         std::copy(full, full + kControlMacSize, mac.begin());
     }
+    EVP_MAC_CTX_free(c);
     return mac;
 }
 

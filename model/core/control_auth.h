@@ -14,8 +14,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
+
+struct evp_mac_ctx_st; // OpenSSL's EVP_MAC_CTX
 
 namespace dysco
 {
@@ -34,21 +37,29 @@ bool ParseControlProtection(const std::string& s, ControlProtection* out);
 constexpr size_t kControlMacSize = 16;
 using ControlMac = std::array<uint8_t, kControlMacSize>;
 
+/// A chain key and an OpenSSL HMAC context keyed with it once (each MAC works on a copy:
+/// fetching the digest and keying per message would cost several times the MAC itself).
+struct ChainKey
+{
+    std::vector<uint8_t> bytes;
+    std::shared_ptr<evp_mac_ctx_st> keyed; ///< never used directly, only duplicated
+};
+
 /// Chain keys by id (id 0 means "no key"). Keys are at least 16 bytes.
 class KeyRing
 {
 public:
-    /// False (nothing stored) for id 0 or a key shorter than 16 bytes.
+    /// False (nothing stored) for id 0, a key shorter than 16 bytes, or no HMAC in OpenSSL.
     bool Add(uint32_t id, std::vector<uint8_t> key);
-    const std::vector<uint8_t>* Find(uint32_t id) const;
+    const ChainKey* Find(uint32_t id) const;
     bool Empty() const { return m_keys.empty(); }
 
 private:
-    std::map<uint32_t, std::vector<uint8_t>> m_keys;
+    std::map<uint32_t, ChainKey> m_keys;
 };
 
 /// HMAC-SHA256 of data[0, len) under `key`, truncated to 16 bytes (OpenSSL).
-ControlMac ComputeControlMac(const std::vector<uint8_t>& key, const uint8_t* data, size_t len);
+ControlMac ComputeControlMac(const ChainKey& key, const uint8_t* data, size_t len);
 /// Constant-time comparison of a received MAC with the expected one.
 bool MacEquals(const ControlMac& a, const ControlMac& b);
 

@@ -8,6 +8,7 @@
 //                         its own MAC), the lock rules. Fresh serials every time.
 #include "core/agent.h"
 #include "core/control.h"
+#include "core/packet.h"
 #include "core/packet_edit.h"
 
 #include <benchmark/benchmark.h>

@@ -33,7 +33,8 @@ Sample(std::mt19937& rng, uint8_t protection)
     ControlMessage m;
     m.type = ControlType(1 + rng() % 7);
     m.serial = rng();
-    m.subsession = FiveTuple{rng(), rng(), uint16_t(rng()), uint16_t(rng()), kProtoTcp};
+    m.subsession =
+        FiveTuple{uint32_t(rng()), uint32_t(rng()), uint16_t(rng()), uint16_t(rng()), kProtoTcp};
     m.leftAnchor = rng();
     m.rightAnchor = rng();
     m.requestId = rng();
