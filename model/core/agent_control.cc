@@ -184,6 +184,7 @@ Agent::Reject(uint32_t reason, const ControlMessage& m, uint64_t nowNs)
         ++*counters[reason];
     }
     ++m_counters.controlRejected;
+    ++m_counters.dropped;
     AgentEvent ev;
     ev.kind = AgentEventKind::kControlRejected;
     ev.timeNs = nowNs;

@@ -112,7 +112,7 @@ struct AgentCounters
     uint64_t splits = 0;            ///< segments cut between old and new path
     uint64_t newPathHandshake = 0;  ///< SYN/SYN-ACK/ACK packets consumed by anchors
 
-    // security: control messages rejected, by reason (sum in controlRejected)
+    // security: control messages rejected, by reason (sum in controlRejected; also in dropped)
     uint64_t controlRejected = 0;
     uint64_t controlNoNonce = 0;
     uint64_t controlBadNonce = 0;

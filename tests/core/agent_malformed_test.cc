@@ -132,5 +132,6 @@ TEST(AgentMalformed, RandomMutationsOfChainSynsNeverCrash)
     EXPECT_EQ(c.packets, 20000u);
     EXPECT_EQ(c.dropped + forwarded, 20000u);
     EXPECT_EQ(c.dropped,
-              c.malformed + c.badSynPayload + c.badTag + c.portsExhausted + c.synRefused);
+              c.malformed + c.badSynPayload + c.badTag + c.portsExhausted + c.synRefused +
+                  c.controlRejected);
 }

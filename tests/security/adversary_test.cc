@@ -73,6 +73,7 @@ TEST(Adversary, OffPathInjectionOfEveryMessageTypeIsRejectedByNonce)
         }
         const AgentCounters& k = c.net[kB].Counters();
         EXPECT_EQ(k.controlRejected, injected);
+        EXPECT_EQ(k.dropped, injected);
         EXPECT_EQ(k.controlNoNonce, injected / 2);
         EXPECT_EQ(k.controlBadNonce, injected / 2);
         EXPECT_EQ(k.controlReceived, 0u);
