@@ -184,7 +184,7 @@ struct AttackSpec
     size_t from = 0;
     double startS = 0;
     double everyS = 0.05;
-    double untilS = -1; ///< -1: until the end
+    double untilS = -1;  ///< -1: until the end
     bool forge = false;  ///< every control message type, spoofed sources, wrong or no nonce
     bool replay = false; ///< control packets recorded on the chain's links, resent
     bool modify = false; ///< recorded control packets with a changed field and a new serial

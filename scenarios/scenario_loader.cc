@@ -1,13 +1,12 @@
 #include "scenario_loader.h"
 
+#include "core/security_text.h"
+#include "core/syn_payload.h"
 #include "json_fields.h"
 #include "scenario_error.h"
 #include "strict_json.h"
 #include "topology_graph.h"
 #include "units.h"
-
-#include "core/security_text.h"
-#include "core/syn_payload.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -528,9 +527,9 @@ private:
             {
                 const std::string kp = o.PathOf("kinds") + "[" + std::to_string(k) + "]";
                 const std::string kind = JsonToString(m_file, kp, kinds[k], kExpected);
-                bool* flag = kind == "forge"    ? &a.forge
-                             : kind == "replay" ? &a.replay
-                             : kind == "modify" ? &a.modify
+                bool* flag = kind == "forge"     ? &a.forge
+                             : kind == "replay"  ? &a.replay
+                             : kind == "modify"  ? &a.modify
                              : kind == "bad_syn" ? &a.badSyn
                                                  : nullptr;
                 if (flag == nullptr)
@@ -710,9 +709,8 @@ private:
         }
         if (o.Has("max_chain_addresses"))
         {
-            a.maxChainAddresses = uint32_t(o.Unsigned("max_chain_addresses", 1,
-                                                      dysco::kMaxChainAddresses,
-                                                      "a chain length limit"));
+            a.maxChainAddresses = uint32_t(o.Unsigned(
+                "max_chain_addresses", 1, dysco::kMaxChainAddresses, "a chain length limit"));
         }
         if (o.Has("chain_allow"))
         {

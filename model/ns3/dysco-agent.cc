@@ -113,46 +113,45 @@ DyscoAgent::GetTypeId()
                           MakeStringAccessor(&DyscoAgent::SetControlProtection,
                                              &DyscoAgent::GetControlProtection),
                           MakeStringChecker())
-            .AddAttribute("ControlKeys",
-                          "Chain keys for hmac: KEYID:HEX[,KEYID:HEX...], 16+ bytes each",
-                          StringValue(""),
-                          MakeStringAccessor(&DyscoAgent::SetControlKeys,
-                                             &DyscoAgent::GetControlKeys),
-                          MakeStringChecker())
-            .AddAttribute("NonceSeed",
-                          "Seed of the session nonces (mixed with the node id); 0: OpenSSL "
-                          "random bytes",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&DyscoAgent::SetNonceSeed,
-                                               &DyscoAgent::GetNonceSeed),
-                          MakeUintegerChecker<uint64_t>())
+            .AddAttribute(
+                "ControlKeys", "Chain keys for hmac: KEYID:HEX[,KEYID:HEX...], 16+ bytes each",
+                StringValue(""),
+                MakeStringAccessor(&DyscoAgent::SetControlKeys, &DyscoAgent::GetControlKeys),
+                MakeStringChecker())
+            .AddAttribute(
+                "NonceSeed",
+                "Seed of the session nonces (mixed with the node id); 0: OpenSSL "
+                "random bytes",
+                UintegerValue(0),
+                MakeUintegerAccessor(&DyscoAgent::SetNonceSeed, &DyscoAgent::GetNonceSeed),
+                MakeUintegerChecker<uint64_t>())
             .AddAttribute("MaxChainAddresses",
                           "Chain SYNs whose address list is longer are refused",
                           UintegerValue(dysco::kMaxChainAddresses),
                           MakeUintegerAccessor(&DyscoAgent::SetMaxChainAddresses,
                                                &DyscoAgent::GetMaxChainAddresses),
                           MakeUintegerChecker<uint32_t>(1, dysco::kMaxChainAddresses))
-            .AddAttribute("ChainAllowList",
-                          "Prefixes every middlebox of a received chain SYN must lie in "
-                          "(a.b.c.d/len,...); empty: any",
-                          StringValue(""),
-                          MakeStringAccessor(&DyscoAgent::SetChainAllowList,
-                                             &DyscoAgent::GetChainAllowList),
-                          MakeStringChecker())
-            .AddAttribute("RefuseWhenFull",
-                          "Beyond MaxSessions, drop a new session's SYN instead of passing it "
-                          "unchained",
-                          BooleanValue(false),
-                          MakeBooleanAccessor(&DyscoAgent::SetRefuseWhenFull,
-                                              &DyscoAgent::GetRefuseWhenFull),
-                          MakeBooleanChecker())
-            .AddAttribute("HalfOpenTimeout",
-                          "State of a session that saw no ACK this long after its SYN is freed "
-                          "(0: never)",
-                          TimeValue(Seconds(10)),
-                          MakeTimeAccessor(&DyscoAgent::SetHalfOpenTimeout,
-                                           &DyscoAgent::GetHalfOpenTimeout),
-                          MakeTimeChecker(Time(0)))
+            .AddAttribute(
+                "ChainAllowList",
+                "Prefixes every middlebox of a received chain SYN must lie in "
+                "(a.b.c.d/len,...); empty: any",
+                StringValue(""),
+                MakeStringAccessor(&DyscoAgent::SetChainAllowList, &DyscoAgent::GetChainAllowList),
+                MakeStringChecker())
+            .AddAttribute(
+                "RefuseWhenFull",
+                "Beyond MaxSessions, drop a new session's SYN instead of passing it "
+                "unchained",
+                BooleanValue(false),
+                MakeBooleanAccessor(&DyscoAgent::SetRefuseWhenFull, &DyscoAgent::GetRefuseWhenFull),
+                MakeBooleanChecker())
+            .AddAttribute(
+                "HalfOpenTimeout",
+                "State of a session that saw no ACK this long after its SYN is freed "
+                "(0: never)",
+                TimeValue(Seconds(10)),
+                MakeTimeAccessor(&DyscoAgent::SetHalfOpenTimeout, &DyscoAgent::GetHalfOpenTimeout),
+                MakeTimeChecker(Time(0)))
             .AddAttribute("Middlebox", "Packet middlebox applied to the packets this node forwards",
                           PointerValue(),
                           MakePointerAccessor(&DyscoAgent::SetMiddlebox, &DyscoAgent::GetMiddlebox),
