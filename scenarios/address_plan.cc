@@ -64,9 +64,11 @@ std::vector<NodePolicy>
 ResolvePolicies(const Scenario& s, const AddressPlan& plan)
 {
     std::vector<NodePolicy> out;
-    for (const auto& p : s.policies)
+    for (size_t i = 0; i < s.policies.size(); ++i)
     {
+        const PolicySpec& p = s.policies[i];
         NodePolicy np;
+        np.policy.keyId = p.key.empty() ? 0 : uint32_t(i + 1); // the runner installs key i+1
         np.node = p.at;
         np.policy.name = p.name;
         np.policy.predicate.src = Resolve(p.src, plan);

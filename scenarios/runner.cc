@@ -1,6 +1,7 @@
 #include "runner.h"
 
 #include "address_plan.h"
+#include "attacker.h"
 #include "close_injector.h"
 #include "ns3/core-module.h"
 #include "ns3/dysco-cgnat.h"
@@ -79,28 +80,52 @@ AddLoss(Ptr<NetDevice> device, double loss, int64_t stream)
 std::map<std::string, uint64_t>
 CounterMap(const dysco::AgentCounters& c)
 {
-    return {{"packets", c.packets},
-            {"rewritten", c.rewritten},
-            {"passed", c.passed},
-            {"dropped", c.dropped},
-            {"malformed", c.malformed},
-            {"bad_syn_payload", c.badSynPayload},
-            {"bad_tag", c.badTag},
-            {"ports_exhausted", c.portsExhausted},
-            {"table_full", c.tableFull},
-            {"sessions_created", c.sessionsCreated},
-            {"sessions_freed", c.sessionsFreed},
-            {"reconfig_attempted", c.reconfigAttempted},
-            {"reconfig_succeeded", c.reconfigSucceeded},
-            {"reconfig_aborted", c.reconfigAborted},
-            {"reconfig_nacked", c.reconfigNacked},
-            {"control_sent", c.controlSent},
-            {"control_received", c.controlReceived},
-            {"control_dropped", c.controlDropped},
-            {"splits", c.splits},
-            {"new_path_handshake", c.newPathHandshake},
-            {"held", c.held},
-            {"held_dropped", c.heldDropped}};
+    std::map<std::string, uint64_t> m = {{"packets", c.packets},
+                                         {"rewritten", c.rewritten},
+                                         {"passed", c.passed},
+                                         {"dropped", c.dropped},
+                                         {"malformed", c.malformed},
+                                         {"bad_syn_payload", c.badSynPayload},
+                                         {"bad_tag", c.badTag},
+                                         {"ports_exhausted", c.portsExhausted},
+                                         {"table_full", c.tableFull},
+                                         {"sessions_created", c.sessionsCreated},
+                                         {"sessions_freed", c.sessionsFreed},
+                                         {"reconfig_attempted", c.reconfigAttempted},
+                                         {"reconfig_succeeded", c.reconfigSucceeded},
+                                         {"reconfig_aborted", c.reconfigAborted},
+                                         {"reconfig_nacked", c.reconfigNacked},
+                                         {"control_sent", c.controlSent},
+                                         {"control_received", c.controlReceived},
+                                         {"control_dropped", c.controlDropped},
+                                         {"splits", c.splits},
+                                         {"new_path_handshake", c.newPathHandshake},
+                                         {"held", c.held},
+                                         {"held_dropped", c.heldDropped}};
+    // Security counters only when they counted something: summaries of runs without
+    // attacks stay as they were.
+    const std::pair<const char*, uint64_t> security[] = {{"control_rejected", c.controlRejected},
+                                                         {"control_no_nonce", c.controlNoNonce},
+                                                         {"control_bad_nonce", c.controlBadNonce},
+                                                         {"control_no_mac", c.controlNoMac},
+                                                         {"control_bad_mac", c.controlBadMac},
+                                                         {"control_replayed", c.controlReplayed},
+                                                         {"control_forged_ack", c.controlForgedAck},
+                                                         {"control_bad_state", c.controlBadState},
+                                                         {"syn_refused", c.synRefused},
+                                                         {"syn_too_long", c.synTooLong},
+                                                         {"syn_loop", c.synLoop},
+                                                         {"syn_not_allowed", c.synNotAllowed},
+                                                         {"syn_bad_nonce", c.synBadNonce},
+                                                         {"half_open_expired", c.halfOpenExpired}};
+    for (const auto& kv : security)
+    {
+        if (kv.second != 0)
+        {
+            m[kv.first] = kv.second;
+        }
+    }
+    return m;
 }
 
 /// First random stream of the failure-injection loss models: apart from the plain link
@@ -138,6 +163,51 @@ ApplyAgentSpec(const AgentSpec& a, DyscoHelper* dysco)
     if (a.idleTimeoutS)
     {
         dysco->SetAgentAttribute("IdleTimeout", TimeValue(Seconds(*a.idleTimeoutS)));
+    }
+}
+
+/// Security settings (README "Security"): protection, limits, and every policy's chain key
+/// at every agent (key id i+1 for policy i, as ResolvePolicies names them).
+void
+ApplySecuritySpec(const Scenario& s, DyscoHelper* dysco)
+{
+    const AgentSpec& a = s.agents;
+    if (a.controlProtection)
+    {
+        dysco->SetAgentAttribute("ControlProtection", StringValue(*a.controlProtection));
+        dysco->SetAgentAttribute("NonceSeed", UintegerValue(uint64_t(s.seed) * 1000003 + 1));
+    }
+    if (a.halfOpenTimeoutS)
+    {
+        dysco->SetAgentAttribute("HalfOpenTimeout", TimeValue(Seconds(*a.halfOpenTimeoutS)));
+    }
+    if (a.maxChainAddresses)
+    {
+        dysco->SetAgentAttribute("MaxChainAddresses", UintegerValue(*a.maxChainAddresses));
+    }
+    if (a.chainAllow)
+    {
+        dysco->SetAgentAttribute("ChainAllowList", StringValue(*a.chainAllow));
+    }
+    if (a.refuseWhenFull)
+    {
+        dysco->SetAgentAttribute("RefuseWhenFull", BooleanValue(*a.refuseWhenFull));
+    }
+    if (a.maxSessions)
+    {
+        dysco->SetAgentAttribute("MaxSessions", UintegerValue(*a.maxSessions));
+    }
+    std::string keys;
+    for (size_t i = 0; i < s.policies.size(); ++i)
+    {
+        if (!s.policies[i].key.empty())
+        {
+            keys += (keys.empty() ? "" : ",") + std::to_string(i + 1) + ":" + s.policies[i].key;
+        }
+    }
+    if (!keys.empty())
+    {
+        dysco->SetAgentAttribute("ControlKeys", StringValue(keys));
     }
 }
 
@@ -183,6 +253,7 @@ public:
         m_injector->Install();
         m_reorder = std::make_unique<ReorderCounter>(*m_ctx);
         m_reorder->Install();
+        m_attacker->Install();
         EnableCaptures();
 
         Progress progress(std::cerr, m_s.durationS, Progress::IsTerminal(2));
@@ -214,6 +285,7 @@ public:
         m_lossModels.clear();
         m_injector.reset();
         m_reorder.reset();
+        m_attacker.reset();
         m_driver.reset();
         m_ctx.reset();
         Simulator::Destroy();
@@ -246,8 +318,10 @@ private:
         m_ctx = std::make_unique<RunContext>(m_s, m_plan, m_nodes);
         m_driver = std::make_unique<ReconfigDriver>(*m_ctx);
         m_injector = std::make_unique<CloseInjector>(*m_ctx);
+        m_attacker = std::make_unique<Attacker>(*m_ctx);
         DyscoHelper dysco;
         ApplyAgentSpec(m_s.agents, &dysco);
+        ApplySecuritySpec(m_s, &dysco);
         dysco.InstallStack(m_nodes); // before addresses: Assign wires in its TC layer
 
         Ipv4AddressHelper addresses;
@@ -603,6 +677,10 @@ private:
                        {"data_dropped", dropped[1]},
                        {"other_dropped", dropped[2]},
                        {"injections_fired", m_injector->Fired()}};
+        if (m_attacker && m_attacker->Sent() != 0)
+        {
+            r->failures["attack_packets"] = m_attacker->Sent();
+        }
     }
 
     const Scenario& m_s;
@@ -619,6 +697,7 @@ private:
 #endif
     std::unique_ptr<RunContext> m_ctx;
     std::unique_ptr<ReconfigDriver> m_driver;
+    std::unique_ptr<Attacker> m_attacker;
     std::unique_ptr<CloseInjector> m_injector;
     std::unique_ptr<ReorderCounter> m_reorder;
     std::vector<Ptr<DyscoSelectiveLoss>> m_lossModels;

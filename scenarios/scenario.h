@@ -160,6 +160,7 @@ struct PolicySpec
     PortRangeSpec dstPorts;
     uint8_t protocol = 6;      ///< IANA number; 0 = any
     std::vector<size_t> chain; ///< middlebox nodes in traversal order
+    std::string key;           ///< chain key (hex) for hmac control protection; empty: none
 };
 
 struct TrafficSpec
@@ -231,6 +232,20 @@ struct InjectionSpec
     double delayS = 0;
 };
 
+/// An attacker (README "Security"): from an off-path node, every `everyS` in
+/// [startS, untilS], it sends the agents what it can make of the sessions it learns about.
+struct AttackSpec
+{
+    size_t from = 0;
+    double startS = 0;
+    double everyS = 0.05;
+    double untilS = -1;  ///< -1: until the end
+    bool forge = false;  ///< every control message type, spoofed sources, wrong or no nonce
+    bool replay = false; ///< control packets recorded on the chain's links, resent
+    bool modify = false; ///< recorded control packets with a changed field and a new serial
+    bool badSyn = false; ///< chain SYNs with looping, overlong and disallowed address lists
+};
+
 /// Agent attributes (DyscoAgent) for every node; unset keeps the agent's default.
 struct AgentSpec
 {
@@ -240,6 +255,13 @@ struct AgentSpec
     std::optional<uint32_t> synRetries;
     std::optional<double> closeLingerS;
     std::optional<double> idleTimeoutS;
+    // security (README "Security"): DyscoAgent's attributes of the same names
+    std::optional<std::string> controlProtection; ///< "off", "nonce", "hmac"
+    std::optional<double> halfOpenTimeoutS;
+    std::optional<uint32_t> maxChainAddresses;
+    std::optional<std::string> chainAllow; ///< "a.b.c.d/len,..."
+    std::optional<bool> refuseWhenFull;
+    std::optional<uint32_t> maxSessions;
 };
 
 /// Reductions `--quick` applies (each unset field leaves the scenario alone).
@@ -266,6 +288,7 @@ struct Scenario
     AgentSpec agents;
     std::vector<ReconfigSpec> reconfigurations;
     std::vector<InjectionSpec> injections;
+    std::vector<AttackSpec> attacks;
 
     /// Index of the node called `name`, if any.
     std::optional<size_t> FindNode(const std::string& name) const;

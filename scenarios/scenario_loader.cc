@@ -1,5 +1,7 @@
 #include "scenario_loader.h"
 
+#include "core/security_text.h"
+#include "core/syn_payload.h"
 #include "json_fields.h"
 #include "proxy_spec_loader.h"
 #include "scenario_error.h"
@@ -83,7 +85,8 @@ public:
     {
         JsonObject top(m_file, "$", doc, "a scenario object (see scenarios/README.md)");
         top.AllowOnly({"name", "description", "seed", "duration_s", "quick", "nodes", "links",
-                       "tcp", "policies", "traffic", "dysco", "reconfigurations", "injections"});
+                       "tcp", "policies", "traffic", "dysco", "reconfigurations", "injections",
+                       "attacks"});
         m_s.file = m_file;
         m_s.name = top.String("name", "a scenario name", FileStem(m_file));
         if (m_s.name.empty())
@@ -107,6 +110,7 @@ public:
                 JsonObject(m_file, top.PathOf("tcp"), doc.at("tcp"), "an object of TCP settings"));
         }
         ParsePolicies(top.Array("policies", "an array of policies", false), top.PathOf("policies"));
+        ParseAttacks(top.Array("attacks", "an array of attacks", false), top.PathOf("attacks"));
         ParseTraffic(top.Array("traffic", "an array of traffic entries", false),
                      top.PathOf("traffic"));
         if (top.Has("dysco"))
@@ -552,16 +556,65 @@ private:
         }
     }
 
+    void ParseAttacks(const json& attacks, const std::string& path)
+    {
+        for (size_t i = 0; i < attacks.size(); ++i)
+        {
+            const std::string at = path + "[" + std::to_string(i) + "]";
+            JsonObject o(m_file, at, attacks[i],
+                         "an attack object {from, start_s, every_s, until_s, kinds}");
+            o.AllowOnly({"from", "start_s", "every_s", "until_s", "kinds"});
+            AttackSpec a;
+            a.from = NodeRef(o, "from");
+            a.startS = o.Number("start_s", 0, 1e6, false, "a start time in seconds", 0);
+            a.everyS = o.Number("every_s", 1e-6, 1e3, false, "a period in seconds", 0.05);
+            a.untilS = o.Number("until_s", 0, 1e6, false, "an end time in seconds", -1);
+            const json& kinds = o.Array("kinds", "an array of attack kinds", true);
+            const char* kExpected = "\"forge\", \"replay\", \"modify\" or \"bad_syn\"";
+            for (size_t k = 0; k < kinds.size(); ++k)
+            {
+                const std::string kp = o.PathOf("kinds") + "[" + std::to_string(k) + "]";
+                const std::string kind = JsonToString(m_file, kp, kinds[k], kExpected);
+                bool* flag = kind == "forge"     ? &a.forge
+                             : kind == "replay"  ? &a.replay
+                             : kind == "modify"  ? &a.modify
+                             : kind == "bad_syn" ? &a.badSyn
+                                                 : nullptr;
+                if (flag == nullptr)
+                {
+                    throw ScenarioError(m_file, kp,
+                                        std::string("expected ") + kExpected + ", got \"" + kind +
+                                            "\"");
+                }
+                *flag = true;
+            }
+            if (kinds.empty())
+            {
+                o.Fail("kinds", std::string("expected at least one of ") + kExpected);
+            }
+            m_s.attacks.push_back(a);
+        }
+    }
+
     void ParsePolicies(const json& policies, const std::string& path)
     {
         for (size_t i = 0; i < policies.size(); ++i)
         {
             std::string at = path + "[" + std::to_string(i) + "]";
             JsonObject o(m_file, at, policies[i], "a policy object {at, match, chain}");
-            o.AllowOnly({"name", "at", "match", "chain"});
+            o.AllowOnly({"name", "at", "match", "chain", "key"});
             PolicySpec p;
             p.name = o.String("name", "a policy name", "policy" + std::to_string(i));
             p.at = NodeRef(o, "at");
+            if (o.Has("key"))
+            {
+                p.key = o.String("key", "a chain key of at least 32 hex digits");
+                std::vector<uint8_t> bytes;
+                if (!dysco::ParseHexBytes(p.key, &bytes) || bytes.size() < 16)
+                {
+                    o.Fail("key", "expected a chain key of at least 32 hex digits (16 bytes)");
+                }
+            }
             if (o.Has("match"))
             {
                 ParseMatch(JsonObject(m_file, o.PathOf("match"), policies[i].at("match"),
@@ -653,7 +706,9 @@ private:
     void ParseAgents(const JsonObject& o)
     {
         o.AllowOnly({"control_rto_s", "control_retries", "syn_rto_s", "syn_retries",
-                     "close_linger_s", "idle_timeout_s"});
+                     "close_linger_s", "idle_timeout_s", "control_protection",
+                     "half_open_timeout_s", "max_chain_addresses", "chain_allow",
+                     "refuse_when_full", "max_sessions"});
         AgentSpec& a = m_s.agents;
         if (o.Has("control_rto_s"))
         {
@@ -679,6 +734,61 @@ private:
         if (o.Has("idle_timeout_s"))
         {
             a.idleTimeoutS = PositiveSeconds(o, "idle_timeout_s", "an idle timeout");
+        }
+        ParseAgentSecurity(o, a);
+    }
+
+    void ParseAgentSecurity(const JsonObject& o, AgentSpec& a)
+    {
+        if (o.Has("control_protection"))
+        {
+            const std::string p = o.String("control_protection", "\"off\", \"nonce\" or \"hmac\"");
+            if (!dysco::IsControlProtectionName(p))
+            {
+                o.Fail("control_protection",
+                       "expected \"off\", \"nonce\" or \"hmac\", got \"" + p + "\"");
+            }
+            a.controlProtection = p;
+        }
+        if (o.Has("half_open_timeout_s"))
+        {
+            a.halfOpenTimeoutS =
+                o.Number("half_open_timeout_s", 0, 3600, false, "a half-open timeout (0: off)");
+        }
+        if (o.Has("max_chain_addresses"))
+        {
+            a.maxChainAddresses = uint32_t(o.Unsigned(
+                "max_chain_addresses", 1, dysco::kMaxChainAddresses, "a chain length limit"));
+        }
+        if (o.Has("chain_allow"))
+        {
+            const json& list = o.Array("chain_allow", "an array of IPv4 prefixes", false);
+            std::string text;
+            for (size_t i = 0; i < list.size(); ++i)
+            {
+                const std::string path = o.PathOf("chain_allow") + "[" + std::to_string(i) + "]";
+                const std::string prefix =
+                    JsonToString(m_file, path, list[i], "an IPv4 prefix a.b.c.d/len");
+                std::vector<dysco::Prefix> parsed;
+                std::string error;
+                if (!dysco::ParsePrefixList(prefix, &parsed, &error) || parsed.size() != 1)
+                {
+                    throw ScenarioError(m_file, path,
+                                        "expected an IPv4 prefix a.b.c.d/len, got \"" + prefix +
+                                            "\"");
+                }
+                text += (text.empty() ? "" : ",") + prefix;
+            }
+            a.chainAllow = text;
+        }
+        if (o.Has("refuse_when_full"))
+        {
+            a.refuseWhenFull = o.Bool("refuse_when_full", false);
+        }
+        if (o.Has("max_sessions"))
+        {
+            a.maxSessions =
+                uint32_t(o.Unsigned("max_sessions", 1, 1u << 24, "a session-table bound"));
         }
     }
 

@@ -89,6 +89,56 @@ ToString(AgentEventKind k)
         return "split";
     case AgentEventKind::kTeardown:
         return "teardown";
+    case AgentEventKind::kControlRejected:
+        return "control_rejected";
+    case AgentEventKind::kSynRefused:
+        return "syn_refused";
+    case AgentEventKind::kHalfOpenExpired:
+        return "half_open_expired";
+    }
+    return "unknown";
+}
+
+const char*
+ToString(ControlReject r)
+{
+    switch (r)
+    {
+    case ControlReject::kNone:
+        return "none";
+    case ControlReject::kNoNonce:
+        return "no_nonce";
+    case ControlReject::kBadNonce:
+        return "bad_nonce";
+    case ControlReject::kNoMac:
+        return "no_mac";
+    case ControlReject::kBadMac:
+        return "bad_mac";
+    case ControlReject::kReplay:
+        return "replay";
+    case ControlReject::kForgedAck:
+        return "forged_ack";
+    case ControlReject::kBadState:
+        return "bad_state";
+    }
+    return "unknown";
+}
+
+const char*
+ToString(SynRefusal r)
+{
+    switch (r)
+    {
+    case SynRefusal::kNone:
+        return "none";
+    case SynRefusal::kTooLong:
+        return "too_long";
+    case SynRefusal::kLoop:
+        return "loop";
+    case SynRefusal::kNotAllowed:
+        return "not_allowed";
+    case SynRefusal::kBadNonce:
+        return "bad_nonce";
     }
     return "unknown";
 }
@@ -111,9 +161,11 @@ ToString(Verdict v)
 }
 
 Agent::Agent(AgentConfig config)
-    : m_config(std::move(config)),
-      m_control(m_config.control)
+    : m_config(std::move(config))
+    , m_control(m_config.control)
+    , m_nonces(m_config.nonceSeed)
 {
+    m_control.SetKeys(&m_config.keys);
     if (m_config.lastPort < m_config.firstPort)
     {
         std::swap(m_config.firstPort, m_config.lastPort);
@@ -472,6 +524,10 @@ Agent::StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const 
 {
     if (m_sessions.Size() >= m_config.maxSessions)
     {
+        if (m_config.refuseWhenFull)
+        {
+            return Drop(AgentEventKind::kTableFull, &m_counters.tableFull, session, 1, nowNs);
+        }
         ++m_counters.tableFull;
         ++m_counters.passed;
         Emit(AgentEventKind::kTableFull, session, FiveTuple{}, 0, nowNs);
@@ -493,6 +549,12 @@ Agent::StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const 
     s.rightSub = sub;
     s.nextAddresses = policy.chain;
     s.nextAddresses.push_back(session.dstIp);
+    if (m_config.protection != ControlProtection::kOff)
+    {
+        s.nonce = m_nonces.Next();
+        s.keyId = m_config.protection == ControlProtection::kHmac ? policy.keyId : 0;
+    }
+    NoteSetup(idx, nowNs);
     RecordSyn(packet, s, m_sessions.Track(idx), 0);
     m_sessions.Insert(MapDirection::kEgress, session, sub, idx, true);
     m_sessions.Insert(MapDirection::kIngress, sub.Reversed(), session.Reversed(), idx, false);
@@ -533,8 +595,8 @@ Agent::NewRightSubsession(uint32_t next, FiveTuple* sub)
 bool
 Agent::SendChainSyn(std::vector<uint8_t>& packet, const Session& s)
 {
-    SynPayload payload{s.rightSession, s.nextAddresses, s.marker.leftAnchor,
-                       s.marker.requestId};
+    SynPayload payload{s.rightSession,     s.nextAddresses, s.marker.leftAnchor,
+                       s.marker.requestId, s.nonce,         s.keyId};
     std::vector<uint8_t> bytes;
     if (EncodeSynPayload(payload, bytes) == 0 || !SetTcpPayload(packet, bytes.data(), bytes.size()))
     {
@@ -564,13 +626,23 @@ Agent::AcceptChainSyn(std::vector<uint8_t>& packet, uint64_t nowNs)
         return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, wire, 100,
                     nowNs);
     }
+    if (const uint32_t refusal = CheckChainList(payload.addresses))
+    {
+        uint64_t* reason =
+            refusal == uint32_t(SynRefusal::kTooLong)
+                ? &m_counters.synTooLong
+                : (refusal == uint32_t(SynRefusal::kLoop) ? &m_counters.synLoop
+                                                          : &m_counters.synNotAllowed);
+        ++*reason;
+        return Drop(AgentEventKind::kSynRefused, &m_counters.synRefused, wire, refusal, nowNs);
+    }
 
     if (payload.markerLeftAnchor != 0 && payload.addresses.size() == 1)
     {
         // The last hop of a reconfiguration's new path: this agent is the right anchor.
         return AcceptNewPathSyn(packet, wire,
                                 NewPathMarker{payload.markerLeftAnchor, payload.markerRequestId},
-                                nowNs);
+                                payload.nonce, nowNs);
     }
 
     uint32_t idx;
@@ -592,6 +664,9 @@ Agent::AcceptChainSyn(std::vector<uint8_t>& packet, uint64_t nowNs)
         s.leftSession = payload.session;
         s.rightSession = payload.session;
         s.marker = NewPathMarker{payload.markerLeftAnchor, payload.markerRequestId};
+        s.nonce = payload.nonce;
+        s.keyId = payload.keyId;
+        NoteSetup(idx, nowNs);
         s.nextAddresses.assign(payload.addresses.begin() + 1, payload.addresses.end());
         RecordSyn(packet, s, m_sessions.Track(idx), 0);
         m_sessions.Insert(MapDirection::kIngress, wire, payload.session, idx, true);
@@ -831,6 +906,24 @@ Agent::ExpireIdle(uint64_t nowNs)
     }
     m_closed.swap(waiting);
 
+    // Half-open sessions (no SYN-ACK yet), oldest first: a SYN flood's state goes quickly.
+    while (m_config.halfOpenTimeoutNs != 0 && !m_halfOpen.empty() &&
+           m_halfOpen.front().deadlineNs <= nowNs)
+    {
+        const HalfOpen h = m_halfOpen.front();
+        m_halfOpen.pop_front();
+        const Session& s = m_sessions.Get(h.index);
+        // Half-open: no packet with an ACK flag (SYN-ACK, handshake ACK, data) seen yet.
+        const bool acked = (m_sessions.Track(h.index).valid & 0x0C) != 0;
+        if (s.inUse && s.setupId == h.setupId && !acked && !s.Closed())
+        {
+            ++m_counters.halfOpenExpired;
+            Emit(AgentEventKind::kHalfOpenExpired, s.leftSession, FiveTuple{}, 0, nowNs);
+            FreeSession(h.index, nowNs);
+            ++freed;
+        }
+    }
+
     // Idle detection: four scans per timeout; a session with no traffic in four
     // consecutive scans has been silent for at least the timeout.
     const uint64_t interval = std::max<uint64_t>(m_config.idleTimeoutNs / 4, 1);
@@ -852,6 +945,65 @@ Agent::ExpireIdle(uint64_t nowNs)
         }
     }
     return freed;
+}
+
+void
+Agent::NoteSetup(uint32_t index, uint64_t nowNs)
+{
+    Session& s = m_sessions.Get(index);
+    s.setupId = m_nextSetupId++;
+    if (m_config.halfOpenTimeoutNs != 0)
+    {
+        m_halfOpen.push_back(HalfOpen{index, s.setupId, nowNs + m_config.halfOpenTimeoutNs});
+    }
+}
+
+uint32_t
+Agent::CheckChainList(const std::vector<uint32_t>& addresses) const
+{
+    if (addresses.size() > m_config.maxChainAddresses)
+    {
+        return uint32_t(SynRefusal::kTooLong);
+    }
+    for (size_t i = 0; i < addresses.size(); ++i)
+    {
+        // addresses[0] is this host (checked by the caller); it must not come back later.
+        if (i > 0 && IsLocal(addresses[i]))
+        {
+            return uint32_t(SynRefusal::kLoop);
+        }
+        for (size_t j = 0; j < i; ++j)
+        {
+            if (addresses[j] == addresses[i])
+            {
+                return uint32_t(SynRefusal::kLoop);
+            }
+        }
+    }
+    if (!m_config.chainAllowList.empty())
+    {
+        for (size_t i = 0; i + 1 < addresses.size(); ++i)
+        {
+            bool allowed = false;
+            for (const Prefix& p : m_config.chainAllowList)
+            {
+                allowed = allowed || p.Contains(addresses[i]);
+            }
+            if (!allowed)
+            {
+                return uint32_t(SynRefusal::kNotAllowed);
+            }
+        }
+    }
+    return 0;
+}
+
+size_t
+Agent::StateBytes() const
+{
+    return m_sessions.StateBytes() + m_halfOpen.size() * sizeof(HalfOpen) +
+           m_closed.capacity() * sizeof(uint32_t) + m_active.capacity() * sizeof(uint64_t) +
+           m_byRequest.size() * (sizeof(uint64_t) + sizeof(uint32_t) + 2 * sizeof(void*));
 }
 
 void

@@ -18,11 +18,14 @@
 #define DYSCO_CORE_AGENT_H
 
 #include "agent_events.h"
+#include "control_auth.h"
 #include "control_channel.h"
 #include "policy.h"
 #include "session_table.h"
+#include "syn_payload.h"
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <unordered_map>
 #include <vector>
@@ -61,12 +64,32 @@ struct AgentConfig
     uint64_t synRtoNs = 500'000'000;            ///< new-path SYN retransmission timeout
     uint32_t synRetries = 3;                    ///< SYN resends before the reconfiguration aborts
     size_t maxHeldBytes = 4u << 20; ///< state migration: bytes an anchor holds per session
+
+    // Security (§2.3; see control_auth.h and the README's "Security" section).
+    ControlProtection protection = ControlProtection::kOff; ///< control-message protection
+    KeyRing keys;           ///< chain keys (hmac): the key ids policies name
+    uint64_t nonceSeed = 0; ///< session nonces: seeded generator, 0 = OpenSSL CSPRNG
+    /// A chain SYN whose address list is longer is refused (counted in synRefused).
+    size_t maxChainAddresses = kMaxChainAddresses;
+    /// If non-empty: every middlebox address of a received SYN's list (all but the last,
+    /// the session's destination) must lie in one of these prefixes, or the SYN is refused.
+    std::vector<Prefix> chainAllowList;
+    /// Beyond maxSessions a first agent passes the SYN unchained (false) or drops it (true).
+    /// Middlebox and last agents always drop (the SYN carries a list they cannot honour).
+    bool refuseWhenFull = false;
+    /// State of a session that has carried no packet with an ACK flag (no SYN-ACK, no
+    /// handshake ACK) this long after its SYN is freed (a SYN flood's half-open sessions);
+    /// 0 = only the idle timeout applies.
+    uint64_t halfOpenTimeoutNs = 10'000'000'000ull;
+    size_t maxSavedRequests = 16; ///< requestLocks waiting behind a pending lock (more: nack)
 };
 
 class Agent
 {
 public:
     explicit Agent(AgentConfig config);
+    Agent(const Agent&) = delete; ///< the control channel points into m_config
+    Agent& operator=(const Agent&) = delete;
 
     const AgentConfig& Config() const { return m_config; }
     void SetAddresses(uint32_t address, std::vector<uint32_t> localAddresses);
@@ -145,6 +168,8 @@ public:
     size_t ExpireIdle(uint64_t nowNs);
 
     size_t SessionCount() const { return m_sessions.Size(); }
+    /// Bytes of session state (map, session records, queues), for resource-limit checks.
+    size_t StateBytes() const;
     size_t ActiveReconfigurations() const { return m_active.size(); }
     const AgentCounters& Counters() const { return m_counters; }
     /// The session whose header on either side of this agent is `t` (or its reverse).
@@ -206,6 +231,15 @@ private:
 
     // control messages and locks (agent_control.cc)
     Verdict HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t nowNs);
+    /// Checks a decoded message against the session's nonce and key; a ControlReject
+    /// reason, or 0 if it may be processed.
+    uint32_t Authenticate(const ControlMessage& m, const Session* s) const;
+    /// Counts and reports a rejected control message; returns the verdict for it.
+    Verdict Reject(uint32_t reason, const ControlMessage& m, uint64_t nowNs);
+    /// Applies the address-list rules to a received chain SYN: 0, or a SynRefusal reason.
+    uint32_t CheckChainList(const std::vector<uint32_t>& addresses) const;
+    /// Fills the protection fields of a message about session `s`.
+    void Protect(ControlMessage& m, const Session& s) const;
     /// `session` (the session's header on this agent's left) only labels the trace event.
     void SendControl(uint32_t peer, const FiveTuple& session, ControlMessage m, uint64_t nowNs);
     void SendRight(uint32_t index, ControlMessage m, uint64_t nowNs);
@@ -226,7 +260,7 @@ private:
     /// the new path's handshake) and the one this side's endpoint was told (§4.2).
     void NoteWindowScales(MapEntry& e, Session& s, int side, uint8_t from, uint8_t to);
     Verdict AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
-                             const NewPathMarker& marker, uint64_t nowNs);
+                             const NewPathMarker& marker, uint64_t nonce, uint64_t nowNs);
     void EnterTwoPaths(uint32_t index, int side, uint64_t nowNs);
     Verdict AnchorOut(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
     Verdict AnchorIn(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
@@ -280,6 +314,19 @@ private:
     uint32_t m_nextRequestId = 1;
     uint64_t m_portCursor = 0; ///< walks (srcPort, dstPort) pairs for new subsessions
     std::unordered_map<uint32_t, MigrationHold> m_holds; ///< session index -> hold
+    NonceSource m_nonces;
+    /// Sessions in the order they were created, for the half-open timeout: (index, setup id,
+    /// deadline).
+    struct HalfOpen
+    {
+        uint32_t index;
+        uint64_t setupId;
+        uint64_t deadlineNs;
+    };
+    std::deque<HalfOpen> m_halfOpen;
+    uint64_t m_nextSetupId = 1;
+    /// Records a new session for the half-open timeout.
+    void NoteSetup(uint32_t index, uint64_t nowNs);
 };
 
 } // namespace dysco

@@ -154,8 +154,9 @@ Agent::SendNewPathSyn(uint32_t index, uint64_t nowNs)
         rc.synSeq = (tr.valid & 1) ? tr.seqHigh[0] - 1 : 0;
     }
     std::vector<uint8_t> payload;
-    EncodeSynPayload(SynPayload{s.rightSession, rc.newList, rc.id.leftAnchor, rc.id.requestId},
-                     payload);
+    EncodeSynPayload(
+        SynPayload{s.rightSession, rc.newList, rc.id.leftAnchor, rc.id.requestId, s.nonce, s.keyId},
+        payload);
     m_outputs.push_back(BuildTcpPacket(rc.newSub.srcIp, rc.newSub.dstIp, rc.newSub.srcPort,
                                        rc.newSub.dstPort, rc.synSeq, 0, tcpflag::kSyn, 65535,
                                        s.synOptions.data(), s.synOptions.size(), payload.data(),
@@ -175,7 +176,7 @@ Agent::NoteWindowScales(MapEntry& e, Session& s, int side, uint8_t from, uint8_t
 
 Verdict
 Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
-                        const NewPathMarker& marker, uint64_t nowNs)
+                        const NewPathMarker& marker, uint64_t nonce, uint64_t nowNs)
 {
     auto it = m_byRequest.find(RequestKey(Requestor{marker.leftAnchor, marker.requestId}));
     if (it == m_byRequest.end())
@@ -184,6 +185,14 @@ Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
     }
     const uint32_t idx = it->second;
     Session& s = m_sessions.Get(idx);
+    if (s.nonce != nonce)
+    {
+        // Only an agent of the chain knows the nonce: anyone else naming the request
+        // (its ids are small counters) would otherwise splice itself into the session.
+        ++m_counters.synBadNonce;
+        return Drop(AgentEventKind::kSynRefused, &m_counters.synRefused, wire,
+                    uint32_t(SynRefusal::kBadNonce), nowNs);
+    }
     Reconfig* rc = s.reconfig[0].get();
     if (rc == nullptr || rc->phase == ReconfigPhase::kCancelling ||
         (rc->newSub.srcIp != 0 && rc->newSub != wire))

@@ -48,11 +48,21 @@ Agent::HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t
              nowNs);
         return Verdict::kDrop;
     }
-    if (!m_control.Receive(m_config.address, from, m, nowNs, m_outputs))
+    // A MAC is checked whatever the message (acks and messages for unknown sessions too):
+    // the key id names the chain's key, and no state is touched before it holds.
+    if (!VerifyControlMac(payload, len, m, m_config.keys))
     {
-        return Verdict::kConsume; // a transport ack, or a duplicate (acked again)
+        return Reject(uint32_t(ControlReject::kBadMac), m, nowNs);
     }
-    ++m_counters.controlReceived;
+    if (m.type == ControlType::kAck)
+    {
+        if (m_control.Receive(m_config.address, from, m, nowNs, m_outputs) ==
+            ControlChannel::Arrival::kForgedAck)
+        {
+            return Reject(uint32_t(ControlReject::kForgedAck), m, nowNs);
+        }
+        return Verdict::kConsume;
+    }
     // Find the session: a message travelling right names our left subsession, one
     // travelling left our right subsession (both in left -> right orientation).
     const bool right = TravelsRight(m);
@@ -60,11 +70,40 @@ Agent::HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t
     MapEntry* e = m_sessions.Lookup(MapDirection::kIngress, key);
     if (e == nullptr || ((e->flags & MapEntry::kTowardRight) != 0) != right)
     {
+        // No session to check the message against. Unprotected, it is acked and its serial
+        // noted as always; protected, it is acked (echoing its nonce: only the real sender's
+        // pending message matches it) but may not move the sender's serial window.
+        if (m_config.protection == ControlProtection::kOff)
+        {
+            if (m_control.Receive(m_config.address, from, m, nowNs, m_outputs) !=
+                ControlChannel::Arrival::kNew)
+            {
+                return Verdict::kConsume;
+            }
+        }
+        else
+        {
+            m_control.AckOnly(m_config.address, from, m, m_outputs);
+        }
         ++m_counters.controlDropped;
         Emit(AgentEventKind::kControlDropped, FiveTuple{}, m.subsession, 1, nowNs);
         return Verdict::kConsume;
     }
     const uint32_t idx = e->session;
+    if (const uint32_t reason = Authenticate(m, &m_sessions.Get(idx)))
+    {
+        return Reject(reason, m, nowNs);
+    }
+    switch (m_control.Receive(m_config.address, from, m, nowNs, m_outputs))
+    {
+    case ControlChannel::Arrival::kNew:
+        break;
+    case ControlChannel::Arrival::kReplay:
+        return Reject(uint32_t(ControlReject::kReplay), m, nowNs);
+    default:
+        return Verdict::kConsume; // a duplicate (acked again)
+    }
+    ++m_counters.controlReceived;
     AgentEvent ev;
     ev.kind = AgentEventKind::kControlReceived;
     ev.timeNs = nowNs;
@@ -106,6 +145,76 @@ Agent::HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t
     return Verdict::kConsume;
 }
 
+uint32_t
+Agent::Authenticate(const ControlMessage& m, const Session* s) const
+{
+    const bool hasNonce = (m.protection & kProtectNonce) != 0;
+    if (s->nonce != 0 || m_config.protection != ControlProtection::kOff)
+    {
+        if (!hasNonce)
+        {
+            return uint32_t(ControlReject::kNoNonce);
+        }
+        if (m.nonce != s->nonce)
+        {
+            return uint32_t(ControlReject::kBadNonce);
+        }
+    }
+    if (m_config.protection == ControlProtection::kHmac && s->keyId != 0 &&
+        (!(m.protection & kProtectMac) || m.keyId != s->keyId))
+    {
+        return uint32_t(ControlReject::kNoMac); // the MAC itself was verified on arrival
+    }
+    return 0;
+}
+
+Verdict
+Agent::Reject(uint32_t reason, const ControlMessage& m, uint64_t nowNs)
+{
+    uint64_t* counters[] = {nullptr,
+                            &m_counters.controlNoNonce,
+                            &m_counters.controlBadNonce,
+                            &m_counters.controlNoMac,
+                            &m_counters.controlBadMac,
+                            &m_counters.controlReplayed,
+                            &m_counters.controlForgedAck,
+                            &m_counters.controlBadState};
+    if (reason < sizeof(counters) / sizeof(counters[0]) && counters[reason] != nullptr)
+    {
+        ++*counters[reason];
+    }
+    ++m_counters.controlRejected;
+    ++m_counters.dropped;
+    AgentEvent ev;
+    ev.kind = AgentEventKind::kControlRejected;
+    ev.timeNs = nowNs;
+    ev.subsession = m.subsession;
+    ev.detail = reason;
+    ev.leftAnchor = m.leftAnchor;
+    ev.requestId = m.requestId;
+    if (m_sink)
+    {
+        m_sink(ev);
+    }
+    return Verdict::kDrop;
+}
+
+void
+Agent::Protect(ControlMessage& m, const Session& s) const
+{
+    m.protection = 0;
+    if (s.nonce != 0)
+    {
+        m.protection |= kProtectNonce;
+        m.nonce = s.nonce;
+    }
+    if (m_config.protection == ControlProtection::kHmac && s.keyId != 0)
+    {
+        m.protection |= kProtectMac;
+        m.keyId = s.keyId;
+    }
+}
+
 void
 Agent::SendControl(uint32_t peer, const FiveTuple& session, ControlMessage m, uint64_t nowNs)
 {
@@ -134,6 +243,7 @@ Agent::SendRight(uint32_t index, ControlMessage m, uint64_t nowNs)
         return;
     }
     m.subsession = s.rightSub;
+    Protect(m, s);
     SendControl(s.rightSub.dstIp, s.leftSession, std::move(m), nowNs);
 }
 
@@ -146,6 +256,7 @@ Agent::SendLeft(uint32_t index, ControlMessage m, uint64_t nowNs)
         return;
     }
     m.subsession = s.leftSub;
+    Protect(m, s);
     SendControl(s.leftSub.srcIp, s.leftSession, std::move(m), nowNs);
 }
 
@@ -306,8 +417,12 @@ Agent::OnRequestLock(uint32_t index, ControlMessage m, uint64_t nowNs)
         SendRight(index, std::move(m), nowNs);
         break;
     case LockAction::kSave:
-        s.savedRequests.push_back(std::move(m));
-        break;
+        if (s.savedRequests.size() < m_config.maxSavedRequests)
+        {
+            s.savedRequests.push_back(std::move(m));
+            break;
+        }
+        [[fallthrough]]; // no room to wait: refuse, as a locked subsession would
     case LockAction::kNack: {
         ControlMessage nack = m;
         nack.type = ControlType::kNackLock;
@@ -474,6 +589,13 @@ Agent::OnOldPath(uint32_t index, const ControlMessage& m, bool fromLeft, uint64_
     if (rc != nullptr && rc->id == RequestorOf(m))
     {
         OnPeerOldPath(index, side, m, nowNs);
+        return;
+    }
+    // Inside the segment, only the request that locked it may end it: an oldPathDone naming
+    // another (forged, or a stale one replayed) would otherwise free live state.
+    if (s.rightLock.state != LockState::kLocked || s.rightLock.requestor != RequestorOf(m))
+    {
+        Reject(uint32_t(ControlReject::kBadState), m, nowNs);
         return;
     }
     ControlMessage relay = m;

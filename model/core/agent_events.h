@@ -23,17 +23,49 @@ enum class AgentEventKind
     kPortsExhausted, ///< no free subsession port; the SYN is dropped (TCP will retry)
 
     // reconfiguration (§3); `request` names it, `detail` as noted
-    kLockChanged,       ///< the lock on the right subsession changed; detail = LockState
-    kReconfigStarted,   ///< this agent (left anchor) sent requestLock
-    kReconfigPhase,     ///< an anchor entered a phase; detail = ReconfigPhase
-    kReconfigSucceeded, ///< old path torn down at this anchor; detail = duration in us
-    kReconfigAborted,   ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed
-    kControlSent,       ///< detail = ControlType
-    kControlReceived,   ///< detail = ControlType
-    kControlDropped,    ///< malformed, unknown session or wrong state; detail = reason
-    kSplit,             ///< a segment was cut between the two paths
-    kTeardown,          ///< an anchor's teardown predicate held; `vars` holds its variables
+    kLockChanged,        ///< the lock on the right subsession changed; detail = LockState
+    kReconfigStarted,    ///< this agent (left anchor) sent requestLock
+    kReconfigPhase,      ///< an anchor entered a phase; detail = ReconfigPhase
+    kReconfigSucceeded,  ///< old path torn down at this anchor; detail = duration in us
+    kReconfigAborted,    ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed
+    kControlSent,        ///< detail = ControlType
+    kControlReceived,    ///< detail = ControlType
+    kControlDropped,     ///< malformed, unknown session or wrong state; detail = reason
+    kSplit,              ///< a segment was cut between the two paths
+    kTeardown,           ///< an anchor's teardown predicate held; `vars` holds its variables
+
+    // security (control_auth.h)
+    kControlRejected, ///< a control message failed authentication; detail = ControlReject
+    kSynRefused,      ///< a chain SYN broke the address-list rules; detail = SynRefusal
+    kHalfOpenExpired, ///< state of a session whose handshake never completed was freed
 };
+
+/// Why a control message was rejected (kControlRejected's detail).
+enum class ControlReject : uint32_t
+{
+    kNone = 0,
+    kNoNonce = 1,   ///< the session has a nonce (or the agent requires one); the message none
+    kBadNonce = 2,  ///< the nonce differs from the session's
+    kNoMac = 3,     ///< the session's chain has a key; the message carries no MAC under it
+    kBadMac = 4,    ///< MAC wrong, or under a key this agent does not have
+    kReplay = 5,    ///< serial below the sender's window: an old message replayed
+    kForgedAck = 6, ///< transport ack not matching the message it claims to acknowledge
+    kBadState = 7,  ///< oldPathDone for a segment this agent holds no lock for
+};
+
+const char* ToString(ControlReject r);
+
+/// Why a chain SYN was refused (kSynRefused's detail).
+enum class SynRefusal : uint32_t
+{
+    kNone = 0,
+    kTooLong = 1,    ///< more addresses than maxChainAddresses
+    kLoop = 2,       ///< an address repeats, or this host appears again further down
+    kNotAllowed = 3, ///< a middlebox address outside the chain allow-list
+    kBadNonce = 4,   ///< a new path's SYN whose nonce is not the session's
+};
+
+const char* ToString(SynRefusal r);
 
 const char* ToString(AgentEventKind k);
 
@@ -76,11 +108,28 @@ struct AgentCounters
     uint64_t reconfigNacked = 0;
     uint64_t controlSent = 0;
     uint64_t controlReceived = 0;
-    uint64_t controlDropped = 0;   ///< malformed, unknown session, unexpected in this state
-    uint64_t splits = 0;           ///< segments cut between old and new path
-    uint64_t newPathHandshake = 0; ///< SYN/SYN-ACK/ACK packets consumed by anchors
-    uint64_t held = 0;             ///< packets held by state migrations (§3.4)
-    uint64_t heldDropped = 0;      ///< packets beyond maxHeldBytes, dropped (TCP resends)
+    uint64_t controlDropped = 0;    ///< malformed, unknown session, unexpected in this state
+    uint64_t splits = 0;            ///< segments cut between old and new path
+    uint64_t newPathHandshake = 0;  ///< SYN/SYN-ACK/ACK packets consumed by anchors
+    uint64_t held = 0;              ///< packets held by state migrations (§3.4)
+    uint64_t heldDropped = 0;       ///< packets beyond maxHeldBytes, dropped (TCP resends)
+
+    // security: control messages rejected, by reason (sum in controlRejected; also in dropped)
+    uint64_t controlRejected = 0;
+    uint64_t controlNoNonce = 0;
+    uint64_t controlBadNonce = 0;
+    uint64_t controlNoMac = 0;
+    uint64_t controlBadMac = 0;
+    uint64_t controlReplayed = 0;
+    uint64_t controlForgedAck = 0;
+    uint64_t controlBadState = 0;
+    // chain SYNs refused by the address-list rules, by reason (sum in synRefused)
+    uint64_t synRefused = 0;
+    uint64_t synTooLong = 0;
+    uint64_t synLoop = 0;
+    uint64_t synNotAllowed = 0;
+    uint64_t synBadNonce = 0;
+    uint64_t halfOpenExpired = 0; ///< sessions freed by the half-open timeout
 };
 
 } // namespace dysco

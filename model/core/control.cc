@@ -72,18 +72,35 @@ ControlMessage::operator==(const ControlMessage& o) const
 {
     return type == o.type && serial == o.serial && subsession == o.subsession &&
            leftAnchor == o.leftAnchor && rightAnchor == o.rightAnchor && requestId == o.requestId &&
-           delta == o.delta && flags == o.flags && addresses == o.addresses;
+           delta == o.delta && flags == o.flags && addresses == o.addresses &&
+           protection == o.protection && nonce == o.nonce && keyId == o.keyId && mac == o.mac;
 }
+
+size_t
+ControlMacOffset(const ControlMessage& m)
+{
+    return kControlHeaderSize + 4 * m.addresses.size() + ((m.protection & kProtectNonce) ? 8 : 0) +
+           4;
+}
+
+namespace
+{
+size_t
+TrailerSize(uint8_t protection)
+{
+    return ((protection & kProtectNonce) ? 8 : 0) + ((protection & kProtectMac) ? 20 : 0);
+}
+} // namespace
 
 size_t
 EncodeControl(const ControlMessage& m, std::vector<uint8_t>& out)
 {
-    if (m.addresses.size() > kMaxChainAddresses)
+    if (m.addresses.size() > kMaxChainAddresses || (m.protection & ~3u) != 0)
     {
         return 0;
     }
     const size_t start = out.size();
-    out.resize(start + kControlHeaderSize + 4 * m.addresses.size(), 0);
+    out.resize(start + kControlHeaderSize + 4 * m.addresses.size() + TrailerSize(m.protection), 0);
     uint8_t* p = out.data() + start;
     p[0] = kMagic0;
     p[1] = kMagic1;
@@ -101,9 +118,22 @@ EncodeControl(const ControlMessage& m, std::vector<uint8_t>& out)
     Store32(p + 34, uint32_t(m.delta));
     p[38] = m.flags;
     p[39] = uint8_t(m.addresses.size());
+    p[40] = m.protection;
     for (size_t i = 0; i < m.addresses.size(); ++i)
     {
         Store32(p + kControlHeaderSize + 4 * i, m.addresses[i]);
+    }
+    uint8_t* t = p + kControlHeaderSize + 4 * m.addresses.size();
+    if (m.protection & kProtectNonce)
+    {
+        Store32(t, uint32_t(m.nonce >> 32));
+        Store32(t + 4, uint32_t(m.nonce));
+        t += 8;
+    }
+    if (m.protection & kProtectMac)
+    {
+        Store32(t, m.keyId);
+        std::copy(m.mac.begin(), m.mac.end(), t + 4);
     }
     return out.size() - start;
 }
@@ -132,13 +162,14 @@ DecodeControl(const uint8_t* p, size_t len, ControlMessage* out)
     {
         return ControlError::kBadCount;
     }
-    if (len != kControlHeaderSize + 4 * n)
-    {
-        return ControlError::kBadLength;
-    }
-    if (p[21] != 0 || p[40] != 0 || p[41] != 0 || p[42] != 0 || p[43] != 0)
+    const uint8_t protection = p[40];
+    if (p[21] != 0 || (protection & ~3u) != 0 || p[41] != 0 || p[42] != 0 || p[43] != 0)
     {
         return ControlError::kBadReserved;
+    }
+    if (len != kControlHeaderSize + 4 * n + TrailerSize(protection))
+    {
+        return ControlError::kBadLength;
     }
     ControlMessage m;
     m.type = ControlType(p[3]);
@@ -154,15 +185,54 @@ DecodeControl(const uint8_t* p, size_t len, ControlMessage* out)
     {
         m.addresses[i] = Load32(p + kControlHeaderSize + 4 * i);
     }
+    m.protection = protection;
+    const uint8_t* t = p + kControlHeaderSize + 4 * n;
+    if (protection & kProtectNonce)
+    {
+        m.nonce = (uint64_t(Load32(t)) << 32) | Load32(t + 4);
+        t += 8;
+    }
+    if (protection & kProtectMac)
+    {
+        m.keyId = Load32(t);
+        std::copy(t + 4, t + 4 + kControlMacSize, m.mac.begin());
+    }
     *out = std::move(m);
     return ControlError::kOk;
 }
 
+bool
+VerifyControlMac(const uint8_t* p, size_t len, const ControlMessage& m, const KeyRing& keys)
+{
+    if (!(m.protection & kProtectMac))
+    {
+        return true;
+    }
+    const ChainKey* key = keys.Find(m.keyId);
+    const size_t at = ControlMacOffset(m);
+    if (key == nullptr || at + kControlMacSize != len)
+    {
+        return false;
+    }
+    return MacEquals(ComputeControlMac(*key, p, at), m.mac);
+}
+
 std::vector<uint8_t>
-BuildControlPacket(uint32_t src, uint32_t dst, const ControlMessage& m)
+BuildControlPacket(uint32_t src, uint32_t dst, const ControlMessage& m, const KeyRing* keys)
 {
     std::vector<uint8_t> payload;
     EncodeControl(m, payload);
+    if ((m.protection & kProtectMac) && !payload.empty())
+    {
+        const ChainKey* key = keys != nullptr ? keys->Find(m.keyId) : nullptr;
+        const size_t at = ControlMacOffset(m);
+        ControlMac mac{};
+        if (key != nullptr)
+        {
+            mac = ComputeControlMac(*key, payload.data(), at);
+        }
+        std::copy(mac.begin(), mac.end(), payload.begin() + at);
+    }
     std::vector<uint8_t> pkt(kIpHeader + kUdpHeader + payload.size(), 0);
     std::copy(payload.begin(), payload.end(), pkt.begin() + kIpHeader + kUdpHeader);
     const size_t udpLen = pkt.size() - kIpHeader;

@@ -52,6 +52,7 @@ struct Policy
     std::string name;
     Predicate predicate;
     std::vector<uint32_t> chain; ///< middlebox addresses, in traversal order
+    uint32_t keyId = 0;          ///< chain key protecting its control messages (hmac), 0 = none
 };
 
 class PolicyTable

@@ -166,6 +166,25 @@ SessionTable::Contains(MapDirection dir, const FiveTuple& key) const
     }
 }
 
+size_t
+SessionTable::StateBytes() const
+{
+    size_t bytes = (m_mask + 1) * sizeof(MapEntry) + m_sessions.capacity() * sizeof(Session) +
+                   m_tracks.capacity() * sizeof(SessionTrack) +
+                   m_freeList.capacity() * sizeof(uint32_t) +
+                   m_tags.size() * (sizeof(uint32_t) * 2 + 2 * sizeof(void*));
+    for (const Session& s : m_sessions)
+    {
+        bytes += s.nextAddresses.capacity() * sizeof(uint32_t) + s.synOptions.capacity() +
+                 s.synAckOptions.capacity() + s.savedRequests.capacity() * sizeof(ControlMessage);
+        for (const auto& rc : s.reconfig)
+        {
+            bytes += rc ? sizeof(Reconfig) + rc->newList.capacity() * sizeof(uint32_t) : 0;
+        }
+    }
+    return bytes;
+}
+
 int64_t
 SessionTable::FindTag(uint32_t tag) const
 {

@@ -124,6 +124,9 @@ struct Session
     bool reset = false;
     uint64_t closedAtNs = 0; ///< time the close was seen; 0 while open
     uint8_t idleScans = 0;   ///< consecutive expiry scans without traffic
+    uint64_t setupId = 0;    ///< names this use of the slot in the half-open queue
+    uint64_t nonce = 0;      ///< control-message nonce of the session (0: none)
+    uint32_t keyId = 0;      ///< chain key of its control messages (0: none)
 
     // Reconfiguration (§3): the lock on the right subsession, requests waiting for it,
     // the local middlebox's own deltas, and anchor state while a reconfiguration runs.
@@ -185,6 +188,8 @@ public:
     /// Changes whenever an entry is added, removed or moved: a MapEntry pointer (or a failed
     /// lookup) taken under one generation is stale under another.
     uint64_t Generation() const { return m_generation; }
+    /// Bytes held: the map, the session records and what they own on the heap.
+    size_t StateBytes() const;
 
     void SetTag(uint32_t tag, uint32_t session) { m_tags[tag] = session; }
     /// Session waiting for the SYN tagged `tag`, or -1.

@@ -64,7 +64,8 @@ EncodeSynPayload(const SynPayload& p, std::vector<uint8_t>& out)
     {
         return 0;
     }
-    const size_t size = kSynPayloadHeaderSize + 4 * n + (marker ? 8 : 0);
+    const bool secured = p.nonce != 0;
+    const size_t size = kSynPayloadHeaderSize + 4 * n + (marker ? 8 : 0) + (secured ? 12 : 0);
     const size_t start = out.size();
     out.resize(start + size);
     uint8_t* b = out.data() + start;
@@ -77,7 +78,7 @@ EncodeSynPayload(const SynPayload& p, std::vector<uint8_t>& out)
     Store16(b + 12, p.session.srcPort);
     Store16(b + 14, p.session.dstPort);
     b[16] = p.session.protocol;
-    b[17] = marker ? 1 : 0;
+    b[17] = uint8_t((marker ? 1 : 0) | (secured ? 2 : 0));
     for (size_t i = 0; i < n; ++i)
     {
         Store32(b + kSynPayloadHeaderSize + 4 * i, p.addresses[i]);
@@ -86,6 +87,13 @@ EncodeSynPayload(const SynPayload& p, std::vector<uint8_t>& out)
     {
         Store32(b + kSynPayloadHeaderSize + 4 * n, p.markerLeftAnchor);
         Store32(b + kSynPayloadHeaderSize + 4 * n + 4, p.markerRequestId);
+    }
+    if (secured)
+    {
+        uint8_t* t = b + kSynPayloadHeaderSize + 4 * n + (marker ? 8 : 0);
+        Store32(t, uint32_t(p.nonce >> 32));
+        Store32(t + 4, uint32_t(p.nonce));
+        Store32(t + 8, p.keyId);
     }
     return size;
 }
@@ -110,12 +118,13 @@ DecodeSynPayload(const uint8_t* data, size_t len, SynPayload* out)
     {
         return SynPayloadError::kBadCount;
     }
-    if ((data[17] & ~1u) != 0)
+    if ((data[17] & ~3u) != 0)
     {
         return SynPayloadError::kBadReserved;
     }
     const bool marker = (data[17] & 1) != 0;
-    if (len != kSynPayloadHeaderSize + 4 * n + (marker ? 8 : 0))
+    const bool secured = (data[17] & 2) != 0;
+    if (len != kSynPayloadHeaderSize + 4 * n + (marker ? 8 : 0) + (secured ? 12 : 0))
     {
         return SynPayloadError::kBadLength;
     }
@@ -134,6 +143,12 @@ DecodeSynPayload(const uint8_t* data, size_t len, SynPayload* out)
     {
         return SynPayloadError::kBadAddress;
     }
+    const uint8_t* t = data + kSynPayloadHeaderSize + 4 * n + (marker ? 8 : 0);
+    const uint64_t nonce = secured ? (uint64_t(Load32(t)) << 32) | Load32(t + 4) : 0;
+    if (secured && nonce == 0)
+    {
+        return SynPayloadError::kBadReserved; // a zero nonce would re-encode as none
+    }
     if (out != nullptr)
     {
         out->session = FiveTuple{Load32(data + 4), Load32(data + 8), Load16(data + 12),
@@ -141,6 +156,8 @@ DecodeSynPayload(const uint8_t* data, size_t len, SynPayload* out)
         out->addresses.assign(addresses, addresses + n);
         out->markerLeftAnchor = marker ? Load32(data + kSynPayloadHeaderSize + 4 * n) : 0;
         out->markerRequestId = marker ? Load32(data + kSynPayloadHeaderSize + 4 * n + 4) : 0;
+        out->nonce = nonce;
+        out->keyId = secured ? Load32(t + 8) : 0;
     }
     return SynPayloadError::kOk;
 }

@@ -6,9 +6,12 @@
 //   2  version (1)
 //   3  count n            number of addresses, 1..kMaxChainAddresses
 //   4  session srcIp, dstIp (4+4), srcPort, dstPort (2+2), protocol (1),
-//      flags (1): bit 0 = a new-path marker follows the list; other bits zero
+//      flags (1): bit 0 = a new-path marker follows the list, bit 1 = protection follows;
+//      other bits zero
 //  18  n addresses (4 bytes each)
 //  18+4n  if flags bit 0: left anchor (4), request id (4) -- a reconfiguration's new path
+//  then   if flags bit 1: session nonce (8, non-zero), chain key id (4, 0 = none)
+//         (control_auth.h: every control message of the session must carry the nonce)
 #ifndef DYSCO_CORE_SYN_PAYLOAD_H
 #define DYSCO_CORE_SYN_PAYLOAD_H
 
@@ -33,6 +36,9 @@ struct SynPayload
     /// request so the right anchor attaches the subsession to its existing session.
     uint32_t markerLeftAnchor = 0;
     uint32_t markerRequestId = 0;
+    /// Non-zero: the session's control-message nonce (encoded with its key id).
+    uint64_t nonce = 0;
+    uint32_t keyId = 0;
 };
 
 enum class SynPayloadError

@@ -1,13 +1,16 @@
 #include "dysco-agent.h"
 
 #include "core/bytes.h"
+#include "core/security_text.h"
 #include "dysco-traffic-control-layer.h"
+#include "ns3/boolean.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/loopback-net-device.h"
 #include "ns3/node.h"
 #include "ns3/pointer.h"
 #include "ns3/simulator.h"
+#include "ns3/string.h"
 #include "ns3/uinteger.h"
 
 #include <algorithm>
@@ -103,6 +106,52 @@ DyscoAgent::GetTypeId()
                 UintegerValue(3),
                 MakeUintegerAccessor(&DyscoAgent::SetSynRetries, &DyscoAgent::GetSynRetries),
                 MakeUintegerChecker<uint32_t>())
+            .AddAttribute("ControlProtection",
+                          "Control-message protection: off, nonce (session nonce in every "
+                          "message) or hmac (nonce and HMAC under the policy's chain key)",
+                          StringValue("off"),
+                          MakeStringAccessor(&DyscoAgent::SetControlProtection,
+                                             &DyscoAgent::GetControlProtection),
+                          MakeStringChecker())
+            .AddAttribute(
+                "ControlKeys", "Chain keys for hmac: KEYID:HEX[,KEYID:HEX...], 16+ bytes each",
+                StringValue(""),
+                MakeStringAccessor(&DyscoAgent::SetControlKeys, &DyscoAgent::GetControlKeys),
+                MakeStringChecker())
+            .AddAttribute(
+                "NonceSeed",
+                "Seed of the session nonces (mixed with the node id); 0: OpenSSL "
+                "random bytes",
+                UintegerValue(0),
+                MakeUintegerAccessor(&DyscoAgent::SetNonceSeed, &DyscoAgent::GetNonceSeed),
+                MakeUintegerChecker<uint64_t>())
+            .AddAttribute("MaxChainAddresses",
+                          "Chain SYNs whose address list is longer are refused",
+                          UintegerValue(dysco::kMaxChainAddresses),
+                          MakeUintegerAccessor(&DyscoAgent::SetMaxChainAddresses,
+                                               &DyscoAgent::GetMaxChainAddresses),
+                          MakeUintegerChecker<uint32_t>(1, dysco::kMaxChainAddresses))
+            .AddAttribute(
+                "ChainAllowList",
+                "Prefixes every middlebox of a received chain SYN must lie in "
+                "(a.b.c.d/len,...); empty: any",
+                StringValue(""),
+                MakeStringAccessor(&DyscoAgent::SetChainAllowList, &DyscoAgent::GetChainAllowList),
+                MakeStringChecker())
+            .AddAttribute(
+                "RefuseWhenFull",
+                "Beyond MaxSessions, drop a new session's SYN instead of passing it "
+                "unchained",
+                BooleanValue(false),
+                MakeBooleanAccessor(&DyscoAgent::SetRefuseWhenFull, &DyscoAgent::GetRefuseWhenFull),
+                MakeBooleanChecker())
+            .AddAttribute(
+                "HalfOpenTimeout",
+                "State of a session that saw no ACK this long after its SYN is freed "
+                "(0: never)",
+                TimeValue(Seconds(10)),
+                MakeTimeAccessor(&DyscoAgent::SetHalfOpenTimeout, &DyscoAgent::GetHalfOpenTimeout),
+                MakeTimeChecker(Time(0)))
             .AddAttribute("Middlebox", "Packet middlebox applied to the packets this node forwards",
                           PointerValue(),
                           MakePointerAccessor(&DyscoAgent::SetMiddlebox, &DyscoAgent::GetMiddlebox),
@@ -127,7 +176,12 @@ DyscoAgent::GetTypeId()
                             "A TCP packet of the node's own stack, as that stack sees it: "
                             "leaving (before the agent's rewrite) or arriving (after it)",
                             MakeTraceSourceAccessor(&DyscoAgent::m_localSegmentTrace),
-                            "ns3::DyscoAgent::LocalSegmentTracedCallback");
+                            "ns3::DyscoAgent::LocalSegmentTracedCallback")
+            .AddTraceSource("Originated",
+                            "A packet the agent originated (control message, new-path "
+                            "handshake, split segment), as IPv4 bytes, before it is sent",
+                            MakeTraceSourceAccessor(&DyscoAgent::m_originatedTrace),
+                            "ns3::DyscoAgent::OriginatedTracedCallback");
     return tid;
 }
 
@@ -179,7 +233,13 @@ DyscoAgent::BuildCore()
         m_config.address = m_core->Config().address;
         m_config.localAddresses = m_core->Config().localAddresses;
     }
-    m_core = std::make_unique<dysco::Agent>(m_config);
+    dysco::AgentConfig config = m_config;
+    if (config.nonceSeed != 0 && m_node)
+    {
+        // One seed for all agents of a run, a different nonce stream per node.
+        config.nonceSeed += (uint64_t(m_node->GetId()) + 1) * 0x9E3779B97F4A7C15ull;
+    }
+    m_core = std::make_unique<dysco::Agent>(config);
     m_core->Policies() = policies;
     m_core->SetEventSink([this](const dysco::AgentEvent& e) { m_eventTrace(e); });
 }
@@ -401,6 +461,7 @@ DyscoAgent::FlushOutputs()
         for (const auto& packet : out)
         {
             ++m_originated;
+            m_originatedTrace(packet);
             if (!m_tc || !m_tc->SendFromNode(packet))
             {
                 ++m_unsendable;
@@ -615,6 +676,105 @@ uint32_t
 DyscoAgent::GetSynRetries() const
 {
     return m_config.synRetries;
+}
+
+void
+DyscoAgent::SetControlProtection(std::string p)
+{
+    NS_ABORT_MSG_UNLESS(dysco::ParseControlProtection(p, &m_config.protection),
+                        "DyscoAgent::ControlProtection: expected off, nonce or hmac, got \""
+                            << p << "\"");
+    ConfigChanged();
+}
+
+std::string
+DyscoAgent::GetControlProtection() const
+{
+    return dysco::ToString(m_config.protection);
+}
+
+void
+DyscoAgent::SetControlKeys(std::string keys)
+{
+    std::string error;
+    NS_ABORT_MSG_UNLESS(dysco::ParseChainKeys(keys, &m_config.keys, &error),
+                        "DyscoAgent::ControlKeys: " << error);
+    m_controlKeysText = keys;
+    ConfigChanged();
+}
+
+std::string
+DyscoAgent::GetControlKeys() const
+{
+    return m_controlKeysText;
+}
+
+void
+DyscoAgent::SetChainAllowList(std::string prefixes)
+{
+    std::string error;
+    NS_ABORT_MSG_UNLESS(dysco::ParsePrefixList(prefixes, &m_config.chainAllowList, &error),
+                        "DyscoAgent::ChainAllowList: " << error);
+    m_allowListText = prefixes;
+    ConfigChanged();
+}
+
+std::string
+DyscoAgent::GetChainAllowList() const
+{
+    return m_allowListText;
+}
+
+void
+DyscoAgent::SetNonceSeed(uint64_t seed)
+{
+    m_config.nonceSeed = seed;
+    ConfigChanged();
+}
+
+uint64_t
+DyscoAgent::GetNonceSeed() const
+{
+    return m_config.nonceSeed;
+}
+
+void
+DyscoAgent::SetMaxChainAddresses(uint32_t n)
+{
+    m_config.maxChainAddresses = n;
+    ConfigChanged();
+}
+
+uint32_t
+DyscoAgent::GetMaxChainAddresses() const
+{
+    return uint32_t(m_config.maxChainAddresses);
+}
+
+void
+DyscoAgent::SetRefuseWhenFull(bool refuse)
+{
+    m_config.refuseWhenFull = refuse;
+    ConfigChanged();
+}
+
+bool
+DyscoAgent::GetRefuseWhenFull() const
+{
+    return m_config.refuseWhenFull;
+}
+
+void
+DyscoAgent::SetHalfOpenTimeout(Time t)
+{
+    m_config.halfOpenTimeoutNs = uint64_t(t.GetNanoSeconds());
+    ConfigChanged();
+}
+
+Time
+DyscoAgent::GetHalfOpenTimeout() const
+{
+    return NanoSeconds(m_config.halfOpenTimeoutNs);
 }
 
 } // namespace ns3

@@ -151,6 +151,23 @@ private:
     Time GetSynRto() const;
     void SetSynRetries(uint32_t n);
     uint32_t GetSynRetries() const;
+    // security (dysco-security-attributes.h)
+    void SetControlProtection(std::string p);
+    std::string GetControlProtection() const;
+    void SetControlKeys(std::string keys);
+    std::string GetControlKeys() const;
+    void SetChainAllowList(std::string prefixes);
+    std::string GetChainAllowList() const;
+    void SetNonceSeed(uint64_t seed);
+    uint64_t GetNonceSeed() const;
+    void SetMaxChainAddresses(uint32_t n);
+    uint32_t GetMaxChainAddresses() const;
+    void SetRefuseWhenFull(bool refuse);
+    bool GetRefuseWhenFull() const;
+    void SetHalfOpenTimeout(Time t);
+    Time GetHalfOpenTimeout() const;
+    std::string m_controlKeysText;
+    std::string m_allowListText;
 
     dysco::AgentConfig m_config;
     std::unique_ptr<dysco::Agent> m_core;
@@ -180,6 +197,7 @@ private:
         m_rewriteTrace;
     TracedCallback<Ptr<const Packet>, Ipv4Address, Ipv4Address> m_rerouteTrace;
     TracedCallback<dysco::Direction, const std::vector<uint8_t>&> m_localSegmentTrace;
+    TracedCallback<const std::vector<uint8_t>&> m_originatedTrace;
 };
 
 } // namespace ns3

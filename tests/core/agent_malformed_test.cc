@@ -131,5 +131,6 @@ TEST(AgentMalformed, RandomMutationsOfChainSynsNeverCrash)
     const auto& c = b.Counters();
     EXPECT_EQ(c.packets, 20000u);
     EXPECT_EQ(c.dropped + forwarded, 20000u);
-    EXPECT_EQ(c.dropped, c.malformed + c.badSynPayload + c.badTag + c.portsExhausted);
+    EXPECT_EQ(c.dropped, c.malformed + c.badSynPayload + c.badTag + c.portsExhausted +
+                             c.synRefused + c.controlRejected);
 }

@@ -172,7 +172,7 @@ TEST(SynPayload, BadHeaderFieldsAreRejected)
         b[3] = count; // the length no longer matches the count
         EXPECT_EQ(DecodeExact(b, b.size(), nullptr), SynPayloadError::kBadLength) << +count;
     }
-    for (uint8_t reserved : {2, 0x80, 0xFF})
+    for (uint8_t reserved : {4, 0x80, 0xFF})
     {
         auto b = enc;
         b[17] = reserved;
@@ -240,7 +240,7 @@ TEST(SynPayload, MarkerIsDecodedStrictly)
     b[17] = 0;
     EXPECT_EQ(DecodeExact(b, b.size(), nullptr), SynPayloadError::kBadLength);
     // Unknown flag bits, with or without the marker.
-    for (uint8_t flags : {2, 3, 0x81})
+    for (uint8_t flags : {4, 5, 0x81})
     {
         b = (flags & 1) ? marked : plain;
         b[17] = flags;

@@ -181,7 +181,8 @@ TEST(ReconfigFormat, BadValuesNameThePathAndTheExpectation)
              d["dysco"] = {{"linger_s", 1}};
          },
          "$.dysco.linger_s: unknown key; expected one of: control_rto_s, control_retries, "
-         "syn_rto_s, syn_retries, close_linger_s, idle_timeout_s"},
+         "syn_rto_s, syn_retries, close_linger_s, idle_timeout_s, control_protection, "
+         "half_open_timeout_s, max_chain_addresses, chain_allow, refuse_when_full, max_sessions"},
     };
     for (size_t i = 0; i < cases.size(); ++i)
     {
