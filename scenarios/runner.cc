@@ -93,7 +93,8 @@ CounterMap(const dysco::AgentCounters& c)
             {"control_received", c.controlReceived},
             {"control_dropped", c.controlDropped},
             {"splits", c.splits},
-            {"new_path_handshake", c.newPathHandshake}};
+            {"new_path_handshake", c.newPathHandshake},
+            {"stale_resets", c.staleResets}};
 }
 
 /// First random stream of the failure-injection loss models: apart from the plain link

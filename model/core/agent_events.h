@@ -79,6 +79,7 @@ struct AgentCounters
     uint64_t controlDropped = 0;    ///< malformed, unknown session, unexpected in this state
     uint64_t splits = 0;            ///< segments cut between old and new path
     uint64_t newPathHandshake = 0;  ///< SYN/SYN-ACK/ACK packets consumed by anchors
+    uint64_t staleResets = 0;       ///< resets on an old path this anchor is done with (dropped)
 };
 
 } // namespace dysco
