@@ -42,12 +42,12 @@ struct Verdict
     std::string detail;     ///< the first violation, or why the run failed
 };
 
+/// The child's "dyscosim: error: ..." line, if any.
 std::string
-FirstLine(const std::string& path)
+ErrorLine(const std::string& path)
 {
     std::ifstream in(path);
     std::string line;
-    std::string found;
     while (std::getline(in, line))
     {
         if (line.rfind("dyscosim: error", 0) == 0 || line.rfind("dyscosim: internal", 0) == 0)
@@ -55,7 +55,7 @@ FirstLine(const std::string& path)
             return line;
         }
     }
-    return found;
+    return "";
 }
 
 /// The child's verdict, from its exit code and summary.json.
@@ -67,7 +67,7 @@ Judge(const ChildResult& r, const std::string& dir)
     {
         v.properties = "invalid_scenario";
         v.detail = "the generator wrote a scenario dyscosim rejects (a generator bug): " +
-                   FirstLine(dir + "/run.log");
+                   ErrorLine(dir + "/run.log");
         return v;
     }
     ordered_json summary;

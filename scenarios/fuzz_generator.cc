@@ -632,7 +632,11 @@ private:
         size_t count = size_t(m_rng.Between(1, 2));
         for (size_t i = 0; i < count; ++i)
         {
-            ordered_json inj = {{"action", m_rng.Pick(actions)}, {"on", m_rng.Pick(phases)}};
+            const std::string on =
+                m_hasAbort && m_rng.Chance(0.5)
+                    ? m_rng.Pick(std::vector<std::string>{"cancelling", "aborted"})
+                    : m_rng.Pick(phases);
+            ordered_json inj = {{"action", m_rng.Pick(actions)}, {"on", on}};
             if (m_rng.Chance(0.3))
             {
                 inj["at"] = "client";
@@ -723,13 +727,20 @@ private:
             }
             else
             {
+                // "During two paths" counts any session's two-path phase, which may last
+                // into another session's end: bounded like the window above.
                 l["data_loss"] = {{"rate", rate}, {"during", "two_paths"}};
+                if (!m_oneWay)
+                {
+                    l["data_loss"]["until_s"] = Rng::Round(m_firstEndS - 0.08);
+                }
             }
             m_lossy = true;
             m_features.push_back("data-loss");
         }
-        // Loss of any packet (SYNs, FINs, control messages): one-way streams only (above).
-        if (m_oneWay && m_rng.Chance(0.4))
+        // Loss of any packet (SYNs, FINs, control messages): one-way streams only (above),
+        // and no injected FIN whose ACK could be lost (the ns-3 FIN quirks again).
+        if (m_oneWay && m_injections.empty() && m_rng.Chance(0.4))
         {
             m_links[m_rng.Below(m_links.size())]["loss"] =
                 m_rng.Pick(std::vector<double>{0.001, 0.003, 0.005});
@@ -810,7 +821,10 @@ private:
         }
         if (m_rng.Chance(0.15))
         {
-            tcp["sack"] = false;
+            // Never false: without SACK, ns-3.37's NewReno recovery rewinds SND.NXT and
+            // sends FINs below data already sent (verification/fuzz-findings), so closes
+            // after a loss or reordering stall.
+            tcp["sack"] = true;
         }
         if (m_rng.Chance(0.15))
         {

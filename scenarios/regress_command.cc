@@ -261,7 +261,11 @@ RunRegressCommand(const RegressArgs& args)
             }
         }
         // Name order, whatever order the cases were added in.
-        std::map<std::string, ordered_json> sorted(stored.begin(), stored.end());
+        std::map<std::string, ordered_json> sorted;
+        for (const auto& [name, c] : stored.items())
+        {
+            sorted[name] = c;
+        }
         ordered_json all = ordered_json::object();
         for (const auto& [k, v] : sorted)
         {

@@ -94,7 +94,7 @@ Features(const ordered_json& s)
         if (l.contains("data_loss"))
         {
             const auto& d = l["data_loss"];
-            f.insert(d.is_number() ? "data_loss.rate"
+            f.insert(d.is_number()          ? "data_loss.rate"
                      : d.contains("during") ? "data_loss.two_paths"
                                             : "data_loss.window");
         }
@@ -127,8 +127,9 @@ Features(const ordered_json& s)
         keys("reconfig", r);
         if (r.contains("left_anchor"))
         {
-            f.insert(r.value("middleboxes", ordered_json::array()).empty() ? "reconfig.remove_segment"
-                                                                          : "reconfig.new_path");
+            f.insert(r.value("middleboxes", ordered_json::array()).empty()
+                         ? "reconfig.remove_segment"
+                         : "reconfig.new_path");
             if (r["left_anchor"] != "client" && r["left_anchor"] != "server")
             {
                 f.insert("reconfig.middlebox_left_anchor");
@@ -175,10 +176,10 @@ TEST(FuzzGenerator, UsesEveryFeatureOfTheFormat)
         "traffic.send_size", "traffic.rate", "traffic.port", "traffic.interval_s",
         "traffic.many_sessions", "traffic.two_entries", "from.client", "from.server",
         // reconfigurations: delete, insert / replace, remove a segment, contention, retries
-        "reconfig.delete", "reconfig.left_anchor", "reconfig.right_anchor",
-        "reconfig.middleboxes", "reconfig.new_path", "reconfig.remove_segment",
-        "reconfig.middlebox_left_anchor", "reconfig.jitter_s", "reconfig.retry_after_s",
-        "reconfig.retries", "reconfig.sessions", "reconfig.traffic",
+        "reconfig.delete", "reconfig.left_anchor", "reconfig.right_anchor", "reconfig.middleboxes",
+        "reconfig.new_path", "reconfig.remove_segment", "reconfig.middlebox_left_anchor",
+        "reconfig.jitter_s", "reconfig.retry_after_s", "reconfig.retries", "reconfig.sessions",
+        "reconfig.traffic",
         // FIN / RST injection at every phase
         "action.fin_client", "action.fin_server", "action.rst_client", "action.rst_server",
         "on.locking", "on.locked", "on.new_path_syn", "on.two_paths", "on.cancelling",

@@ -26,7 +26,8 @@ TEST(RegressCompare, Patterns)
 {
     EXPECT_TRUE(MatchesPattern("wall_time_s", "wall_time_s"));
     EXPECT_FALSE(MatchesPattern("wall_time_s", "wall_time_sx"));
-    EXPECT_TRUE(MatchesPattern("reconfigurations.duration_ms.*", "reconfigurations.duration_ms.mean"));
+    EXPECT_TRUE(
+        MatchesPattern("reconfigurations.duration_ms.*", "reconfigurations.duration_ms.mean"));
     EXPECT_FALSE(MatchesPattern("reconfigurations.duration_ms.*", "reconfigurations.attempted"));
     EXPECT_TRUE(MatchesPattern("check.trace.*seconds*", "check.trace.seconds"));
     EXPECT_TRUE(MatchesPattern("*", ""));
@@ -44,8 +45,8 @@ TEST(RegressCompare, FlattenLeavesOutMachineDependentMetrics)
     EXPECT_EQ(m["sessions.completed"], 4);
     EXPECT_EQ(m["reconfigurations.duration_ms.mean"], 50.0);
     EXPECT_EQ(m["check.verdict"], "pass");
-    EXPECT_EQ(m["middleboxes"], json::object()); // an empty object is a value
-    EXPECT_EQ(m["check.violations"], json::array());
+    EXPECT_EQ(m["middleboxes"], ordered_json::object()); // an empty object is a value
+    EXPECT_EQ(m["check.violations"], ordered_json::array());
     // Name order, so baselines diff well.
     std::string last;
     for (const auto& [name, v] : m.items())
@@ -71,7 +72,7 @@ TEST(RegressCompare, CountsAndVerdictsAreExact)
     other["check"]["verdict"] = "fail";
     other["check"]["violations"] = {"no_data_loss: session 4 ..."};
     auto diffs = CompareMetrics(FlattenSummary(kSummary, t), FlattenSummary(other, t), t);
-    ASSERT_EQ(diffs.size(), 3u);
+    ASSERT_EQ(diffs.size(), 4u);
     EXPECT_EQ(diffs[0].metric, "check.verdict");
     EXPECT_EQ(diffs[0].oldValue, "\"pass\"");
     EXPECT_EQ(diffs[0].newValue, "\"fail\"");
@@ -79,9 +80,12 @@ TEST(RegressCompare, CountsAndVerdictsAreExact)
     EXPECT_EQ(diffs[1].metric, "check.violations");
     EXPECT_EQ(diffs[1].oldValue, "[]");
     EXPECT_EQ(diffs[1].newValue, "(absent)");
-    EXPECT_EQ(diffs[2].metric, "sessions.completed");
-    EXPECT_EQ(diffs[2].oldValue, "4");
-    EXPECT_EQ(diffs[2].newValue, "3");
+    EXPECT_EQ(diffs[2].metric, "check.violations.0");
+    EXPECT_EQ(diffs[2].oldValue, "(absent)");
+    EXPECT_EQ(diffs[2].newValue, "\"no_data_loss: session 4 ...\"");
+    EXPECT_EQ(diffs[3].metric, "sessions.completed");
+    EXPECT_EQ(diffs[3].oldValue, "4");
+    EXPECT_EQ(diffs[3].newValue, "3");
 }
 
 TEST(RegressCompare, DurationsHaveARelativeTolerance)
