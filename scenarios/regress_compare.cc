@@ -18,8 +18,10 @@ DefaultTolerances()
     // Durations of reconfigurations (trigger to teardown) vary with any timing change; 1 %
     // still catches a protocol change that adds a round trip (a few ms of tens).
     t.relative = {{"reconfigurations.duration_ms.*", 0.01}};
-    // Machine-dependent: wall time, the build's name, the checker's own timing.
-    t.ignore = {"wall_time_s", "git_describe", "check.trace.*seconds*", "check.trace.*_s"};
+    // Machine-dependent: wall time, the build's name, the checker's own timing, and Z3
+    // queries that hit their time limit (their scan results stand).
+    t.ignore = {"wall_time_s", "git_describe", "check.trace.*seconds*", "check.trace.*_s",
+                "check.trace.z3.unknown"};
     return t;
 }
 
