@@ -49,6 +49,12 @@ struct MutantFuzz
     const char* property;
 };
 
+void
+PrintTo(const MutantFuzz& m, std::ostream* os)
+{
+    *os << m.mutant << " from seed " << m.seed;
+}
+
 constexpr int kRuns = 4;
 
 // Seeds found by running the mutant build over the CI seeds: a deletion of a seq_offset box

@@ -4,6 +4,7 @@
 #include "command_process.h"
 
 #include <fstream>
+#include <functional>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <regex>
