@@ -8,7 +8,7 @@ namespace dyscosim
 namespace
 {
 
-const std::vector<std::string> kPlannedSubcommands = {"reproduce", "fuzz", "regress", "campaign"};
+const std::vector<std::string> kPlannedSubcommands = {"reproduce", "campaign"};
 
 uint32_t
 ParseSeed(const std::string& text)
@@ -116,6 +116,207 @@ ParseRun(const std::vector<std::string>& args)
     return run;
 }
 
+/// --name VALUE or --name=VALUE options of fuzz and regress.
+class Options
+{
+public:
+    Options(const std::string& subcommand, const std::vector<std::string>& args)
+        : m_sub(subcommand)
+        , m_args(args)
+    {
+    }
+
+    /// Next option name, or false at the end; a non-option argument is a usage error.
+    bool Next(std::string* name)
+    {
+        if (m_i >= m_args.size())
+        {
+            return false;
+        }
+        std::string arg = m_args[m_i++];
+        m_inline.reset();
+        size_t eq = arg.find('=');
+        if (arg.rfind("--", 0) == 0 && eq != std::string::npos)
+        {
+            m_inline = arg.substr(eq + 1);
+            arg = arg.substr(0, eq);
+        }
+        if (arg.size() < 2 || arg[0] != '-')
+        {
+            throw UsageError("unexpected argument '" + arg + "' for '" + m_sub + "'");
+        }
+        *name = arg;
+        return true;
+    }
+
+    std::string Value(const std::string& name)
+    {
+        if (m_inline)
+        {
+            return *m_inline;
+        }
+        if (m_i >= m_args.size())
+        {
+            throw UsageError("option '" + name + "' needs a value");
+        }
+        return m_args[m_i++];
+    }
+
+    void NoValue(const std::string& name) const
+    {
+        if (m_inline)
+        {
+            throw UsageError("option '" + name + "' takes no value");
+        }
+    }
+
+    uint64_t Count(const std::string& name, uint64_t lo, uint64_t hi)
+    {
+        std::string text = Value(name);
+        uint64_t v = 0;
+        bool ok = !text.empty() && text.size() <= 10;
+        for (char c : text)
+        {
+            ok = ok && c >= '0' && c <= '9';
+            v = v * 10 + uint64_t(c - '0');
+        }
+        if (!ok || v < lo || v > hi)
+        {
+            throw UsageError(name + " expects an integer from " + std::to_string(lo) + " to " +
+                             std::to_string(hi) + ", got '" + text + "'");
+        }
+        return v;
+    }
+
+    std::string Dir(const std::string& name)
+    {
+        std::string dir = Value(name);
+        if (dir.empty())
+        {
+            throw UsageError("option '" + name + "' needs a directory, got ''");
+        }
+        return dir;
+    }
+
+    [[noreturn]] void Unknown(const std::string& name) const
+    {
+        throw UsageError("unknown option '" + name + "' for '" + m_sub + "'");
+    }
+
+private:
+    std::string m_sub;
+    std::vector<std::string> m_args;
+    size_t m_i = 0;
+    std::optional<std::string> m_inline;
+};
+
+constexpr uint64_t kMaxJobs = 256;
+
+FuzzArgs
+ParseFuzz(const std::vector<std::string>& args)
+{
+    FuzzArgs fuzz;
+    Options o("fuzz", args);
+    std::string name;
+    while (o.Next(&name))
+    {
+        if (name == "--runs")
+        {
+            fuzz.runs = o.Count(name, 1, 1000000);
+        }
+        else if (name == "--seed")
+        {
+            fuzz.seed = ParseSeed(o.Value(name));
+        }
+        else if (name == "--jobs")
+        {
+            fuzz.jobs = unsigned(o.Count(name, 1, kMaxJobs));
+        }
+        else if (name == "--out")
+        {
+            fuzz.outDir = o.Dir(name);
+        }
+        else if (name == "--keep")
+        {
+            o.NoValue(name);
+            fuzz.keep = true;
+        }
+        else
+        {
+            o.Unknown(name);
+        }
+    }
+    if (fuzz.runs == 0)
+    {
+        throw UsageError("'fuzz' needs --runs N, e.g. dyscosim fuzz --runs 20 --seed 1");
+    }
+    return fuzz;
+}
+
+RegressArgs
+ParseRegress(const std::vector<std::string>& args)
+{
+    RegressArgs regress;
+    Options o("regress", args);
+    std::string name;
+    while (o.Next(&name))
+    {
+        if (name == "--baseline")
+        {
+            regress.baseline = o.Dir(name);
+        }
+        else if (name == "--update")
+        {
+            o.NoValue(name);
+            regress.update = true;
+        }
+        else if (name == "--jobs")
+        {
+            regress.jobs = unsigned(o.Count(name, 1, kMaxJobs));
+        }
+        else if (name == "--out")
+        {
+            regress.outDir = o.Dir(name);
+        }
+        else if (name == "--scenarios")
+        {
+            regress.scenariosDir = o.Dir(name);
+        }
+        else if (name == "--fuzz-seeds")
+        {
+            regress.fuzzSeeds = unsigned(o.Count(name, 0, 10000));
+        }
+        else if (name == "--only")
+        {
+            std::string list = o.Value(name);
+            size_t pos = 0;
+            while (pos <= list.size())
+            {
+                size_t comma = list.find(',', pos);
+                std::string item =
+                    list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+                if (item.empty())
+                {
+                    throw UsageError("--only expects case names separated by commas, got '" + list +
+                                     "'");
+                }
+                regress.only.push_back(item);
+                pos = comma == std::string::npos ? list.size() + 1 : comma + 1;
+            }
+        }
+        else
+        {
+            o.Unknown(name);
+        }
+    }
+    if (regress.baseline.empty())
+    {
+        throw UsageError("'regress' needs --baseline DIR, e.g. dyscosim regress --baseline "
+                         "verification/regress-baseline");
+    }
+    return regress;
+}
+
 } // namespace
 
 std::string
@@ -125,6 +326,9 @@ UsageText()
            "[--no-trace]\n"
            "       dyscosim check TRACE [--full] [--seed N] [--sample N] [--json] [--dump]\n"
            "       dyscosim diagram TRACE [--session S] [--out FILE.svg]\n"
+           "       dyscosim fuzz --runs N [--seed S] [--jobs J] [--out DIR] [--keep]\n"
+           "       dyscosim regress --baseline DIR [--update] [--jobs J] [--out DIR]\n"
+           "                        [--only NAME,...] [--scenarios DIR] [--fuzz-seeds N]\n"
            "       dyscosim --help | --version\n"
            "\n"
            "run       build and run the scenario, check delivery, write DIR/summary.json\n"
@@ -137,8 +341,16 @@ UsageText()
            "            recorded and checked: the five properties, summary.json \"check\")\n"
            "check     the Z3 checker on a recorded trace (dyscosim check --help)\n"
            "diagram   a session's message sequence chart as SVG (dyscosim diagram --help)\n"
+           "fuzz      N random scenarios (seeds S, S+1, ...; default S = 1), each run and "
+           "checked;\n"
+           "          DIR (default results/fuzz) gets fuzz-SEED.json per run, the results of\n"
+           "          failing runs (all with --keep) and fuzz-summary.json\n"
+           "regress   the scenario suite (--quick) and fuzz seeds 1..N (default 8), each\n"
+           "          summary.json compared with DIR/baseline.json; --update writes it\n"
+           "  --only    run only these cases (quickstart, reconfig/insert-1, fuzz-3, ...)\n"
+           "  --jobs J  runs in parallel (one process each)\n"
            "\n"
-           "not implemented yet: reproduce, fuzz, regress, campaign\n"
+           "not implemented yet: reproduce, campaign\n"
            "exit codes: 0 ran and every check passed, 1 a property was violated, 2 bad input\n";
 }
 
@@ -175,6 +387,18 @@ ParseCommandLine(const std::vector<std::string>& args)
     {
         cmd.kind = CliCommand::Kind::kRun;
         cmd.run = ParseRun(std::vector<std::string>(args.begin() + 1, args.end()));
+        return cmd;
+    }
+    if (cmd.subcommand == "fuzz")
+    {
+        cmd.kind = CliCommand::Kind::kFuzz;
+        cmd.fuzz = ParseFuzz(std::vector<std::string>(args.begin() + 1, args.end()));
+        return cmd;
+    }
+    if (cmd.subcommand == "regress")
+    {
+        cmd.kind = CliCommand::Kind::kRegress;
+        cmd.regress = ParseRegress(std::vector<std::string>(args.begin() + 1, args.end()));
         return cmd;
     }
     if (std::find(kPlannedSubcommands.begin(), kPlannedSubcommands.end(), cmd.subcommand) !=

@@ -3,6 +3,9 @@
 #ifndef DYSCOSIM_CLI_ARGS_H
 #define DYSCOSIM_CLI_ARGS_H
 
+#include "fuzz_command.h"
+#include "regress_command.h"
+
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -37,11 +40,15 @@ struct CliCommand
         kRun,            ///< dyscosim run ...
         kCheck,          ///< dyscosim check ... (arguments in checkArgs, parsed by the checker)
         kDiagram,        ///< dyscosim diagram ... (arguments parsed by the diagram command)
+        kFuzz,           ///< dyscosim fuzz ...
+        kRegress,        ///< dyscosim regress ...
         kNotImplemented, ///< a DESIGN.md subcommand that does not exist yet
     };
     Kind kind = Kind::kHelp;
     std::string subcommand;
     RunArgs run;
+    FuzzArgs fuzz;
+    RegressArgs regress;
     std::vector<std::string> checkArgs;
 };
 

@@ -5,6 +5,8 @@
 #include "cli_args.h"
 #include "delivery_check.h"
 #include "migration_report.h"
+#include "fuzz_command.h"
+#include "regress_command.h"
 #include "runner.h"
 #include "scenario_error.h"
 #include "scenario_loader.h"
@@ -16,6 +18,11 @@
 #include "trace_check.h"
 #endif
 
+#ifdef DYSCO_ENABLE_MUTANTS
+#include "core/mutant.h"
+#endif
+
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -162,6 +169,20 @@ main(int argc, char** argv)
         std::cerr << "dyscosim: " << e.what() << "\n" << UsageText();
         return kExitBadInput;
     }
+#ifdef DYSCO_ENABLE_MUTANTS
+    // The mutant test build (dyscosim-mutants): DYSCO_MUTANT selects the protocol bug; fuzz
+    // and regress children inherit it.
+    if (const char* name = std::getenv("DYSCO_MUTANT"); name != nullptr && *name != '\0')
+    {
+        dysco::Mutant m = dysco::Mutant::kNone;
+        if (!dysco::MutantFromString(name, &m))
+        {
+            std::cerr << "dyscosim: DYSCO_MUTANT: unknown mutant '" << name << "'\n";
+            return kExitBadInput;
+        }
+        dysco::SetMutant(m);
+    }
+#endif
     switch (cmd.kind)
     {
     case CliCommand::Kind::kHelp:
@@ -187,6 +208,18 @@ main(int argc, char** argv)
         std::cerr << "dyscosim diagram: this build has no checker (DYSCO_WITH_Z3=OFF)\n";
         return kExitBadInput;
 #endif
+    case CliCommand::Kind::kFuzz:
+    case CliCommand::Kind::kRegress:
+        try
+        {
+            return cmd.kind == CliCommand::Kind::kFuzz ? RunFuzzCommand(cmd.fuzz)
+                                                       : RunRegressCommand(cmd.regress);
+        }
+        catch (const std::exception& e)
+        {
+            std::cerr << "dyscosim " << cmd.subcommand << ": internal error: " << e.what() << "\n";
+            return kExitInternal;
+        }
     case CliCommand::Kind::kRun:
         break;
     }

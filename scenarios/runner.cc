@@ -101,7 +101,8 @@ CounterMap(const dysco::AgentCounters& c)
                                          {"splits", c.splits},
                                          {"new_path_handshake", c.newPathHandshake},
                                          {"held", c.held},
-                                         {"held_dropped", c.heldDropped}};
+                                         {"held_dropped", c.heldDropped},
+                                         {"stale_resets", c.staleResets}};
     // Security counters only when they counted something: summaries of runs without
     // attacks stay as they were.
     const std::pair<const char*, uint64_t> security[] = {{"control_rejected", c.controlRejected},

@@ -714,6 +714,16 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
         e.flags &= uint8_t(~MapEntry::kSlow);
         return Translate(pkt, e, MapDirection::kIngress, nowNs);
     }
+    if (!isNew && (flags & tcpflag::kRst) && rc->doneSent)
+    {
+        // The other anchor sends a reset on both paths (AnchorOut), so the new path's copy
+        // ends the session. One on the old path after our oldPathDone comes from a middlebox
+        // host that saw both dones, freed the old path and answered a late segment with a
+        // reset of its own stack: it must not end the session.
+        ++m_counters.dropped;
+        ++m_counters.staleResets;
+        return Verdict::kDrop;
+    }
     if (e.flags & MapEntry::kRescale)
     {
         RescaleWindow(v, s.wsFrom[side], s.wsTo[side]);

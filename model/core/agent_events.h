@@ -113,6 +113,7 @@ struct AgentCounters
     uint64_t newPathHandshake = 0;  ///< SYN/SYN-ACK/ACK packets consumed by anchors
     uint64_t held = 0;              ///< packets held by state migrations (§3.4)
     uint64_t heldDropped = 0;       ///< packets beyond maxHeldBytes, dropped (TCP resends)
+    uint64_t staleResets = 0;       ///< resets on an old path this anchor is done with (dropped)
 
     // security: control messages rejected, by reason (sum in controlRejected; also in dropped)
     uint64_t controlRejected = 0;

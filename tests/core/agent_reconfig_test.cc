@@ -1,6 +1,7 @@
 // Reconfiguration (§3) end to end over core agents: delete, insert, contention (Figure 5),
 // deltas (§3.3), two paths with splitting (§3.4), aborts and lost control messages (§3.5).
 #include "core/bytes.h"
+#include "core/control.h"
 #include "core/syn_payload.h"
 #include "net_test_bed.h"
 
@@ -608,6 +609,46 @@ TEST(AgentReconfig, FinDuringTheTwoPathPhaseClosesCleanly)
         c.net[n].ExpireIdle(c.net.now + c.net[n].Config().closeLingerNs);
         EXPECT_EQ(c.net[n].SessionCount(), 0u) << std::hex << n;
     }
+}
+
+// Found by `dyscosim fuzz` (verification/fuzz-findings/stale-reset-old-path.json): the agent
+// inside the old segment frees the old path once both anchors' oldPathDone went through it; a
+// late segment then reaches its host's stack, which answers with a reset on the old
+// subsession. The anchor still waiting for the other done must not end the session for it.
+TEST(AgentReconfig, AResetFromAFreedOldPathDoesNotEndTheSession)
+{
+    Chain c({kB});
+    c.DataA(1000);
+    c.AckD();
+    const FiveTuple oldSub = c.net[kA].FindSession(c.session)->rightSub; // A -> B
+    auto isDoneFromD = [](const WirePacket& w) {
+        ControlMessage m;
+        return w.from == kB && w.to == kA && w.bytes[9] == 17 &&
+               DecodeControl(w.bytes.data() + 28, w.bytes.size() - 28, &m) == ControlError::kOk &&
+               m.type == ControlType::kOldPathDone && (m.flags & 2) != 0;
+    };
+    c.net.lose = isDoneFromD;
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    // D's done is lost on its way to A: B saw both dones and freed the old path, A waits.
+    ASSERT_EQ(c.net[kB].SessionCount(), 0u);
+    ASSERT_EQ(c.net[kA].ActiveReconfigurations(), 1u);
+
+    const size_t before = c.net.delivered[kA].size();
+    c.net.Send(kB, Tcp(oldSub.Reversed(), 777, 0, tcpflag::kRst));
+    EXPECT_EQ(c.net.delivered[kA].size(), before) << "the reset reached A's stack";
+    EXPECT_EQ(c.net[kA].Counters().staleResets, 1u);
+    EXPECT_EQ(c.net[kA].Counters().dropped, 1u);
+
+    // The session lives on over the new path, and the retransmitted done ends the phase.
+    c.net.lose = nullptr;
+    c.DataA(500);
+    View atD(c.net.delivered[kD].back());
+    EXPECT_EQ(atD.v.PayloadLength(), 500u);
+    EXPECT_FALSE(atD.v.HasFlag(tcpflag::kRst));
+    c.net.Advance(200'000'000);
+    EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
+    EXPECT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
 }
 
 TEST(AgentReconfig, MalformedAndUnknownControlMessagesAreDroppedAndCounted)

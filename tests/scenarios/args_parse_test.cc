@@ -65,7 +65,7 @@ TEST(ArgsParse, HelpVersionAndPlannedSubcommands)
     EXPECT_EQ(ParseCommandLine({"run", "-h"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"help"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"--version"}).kind, CliCommand::Kind::kVersion);
-    for (const char* sub : {"reproduce", "fuzz", "regress", "campaign"})
+    for (const char* sub : {"reproduce", "campaign"})
     {
         CliCommand c = ParseCommandLine({sub, "whatever"});
         EXPECT_EQ(c.kind, CliCommand::Kind::kNotImplemented) << sub;
@@ -92,6 +92,61 @@ TEST(ArgsParse, TraceIsOnUnlessNoTrace)
     EXPECT_TRUE(ParseCommandLine({"run", "s.json"}).run.trace);
     EXPECT_TRUE(ParseCommandLine({"run", "s.json", "--trace"}).run.trace);
     EXPECT_FALSE(ParseCommandLine({"run", "s.json", "--no-trace"}).run.trace);
+}
+
+TEST(ArgsParse, Fuzz)
+{
+    CliCommand c = ParseCommandLine({"fuzz", "--runs", "200", "--seed=7", "--jobs", "2", "--out",
+                                     "f", "--keep"});
+    EXPECT_EQ(c.kind, CliCommand::Kind::kFuzz);
+    EXPECT_EQ(c.fuzz.runs, 200u);
+    EXPECT_EQ(c.fuzz.seed, 7u);
+    EXPECT_EQ(c.fuzz.jobs, 2u);
+    EXPECT_EQ(c.fuzz.outDir, "f");
+    EXPECT_TRUE(c.fuzz.keep);
+    c = ParseCommandLine({"fuzz", "--runs=3"});
+    EXPECT_EQ(c.fuzz.seed, 1u);
+    EXPECT_EQ(c.fuzz.jobs, 1u);
+    EXPECT_EQ(c.fuzz.outDir, "results/fuzz");
+    EXPECT_FALSE(c.fuzz.keep);
+    EXPECT_EQ(UsageErrorOf({"fuzz"}), "'fuzz' needs --runs N, e.g. dyscosim fuzz --runs 20 --seed 1");
+    EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "0"}),
+              "--runs expects an integer from 1 to 1000000, got '0'");
+    EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--seed", "0"}),
+              "--seed expects an integer from 1 to 4294967295, got '0'");
+    EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--jobs", "x"}),
+              "--jobs expects an integer from 1 to 256, got 'x'");
+    EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--fast"}), "unknown option '--fast' for 'fuzz'");
+    EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "extra"}),
+              "unexpected argument 'extra' for 'fuzz'");
+    EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--keep=1"}), "option '--keep' takes no value");
+}
+
+TEST(ArgsParse, Regress)
+{
+    CliCommand c = ParseCommandLine({"regress", "--baseline", "b", "--update", "--jobs=2", "--out",
+                                     "o", "--only", "quickstart,fuzz-3", "--scenarios", "sc",
+                                     "--fuzz-seeds", "0"});
+    EXPECT_EQ(c.kind, CliCommand::Kind::kRegress);
+    EXPECT_EQ(c.regress.baseline, "b");
+    EXPECT_TRUE(c.regress.update);
+    EXPECT_EQ(c.regress.jobs, 2u);
+    EXPECT_EQ(c.regress.outDir, "o");
+    EXPECT_EQ(c.regress.only, (std::vector<std::string>{"quickstart", "fuzz-3"}));
+    EXPECT_EQ(c.regress.scenariosDir, "sc");
+    EXPECT_EQ(c.regress.fuzzSeeds, 0u);
+    c = ParseCommandLine({"regress", "--baseline=b"});
+    EXPECT_FALSE(c.regress.update);
+    EXPECT_EQ(c.regress.jobs, 1u);
+    EXPECT_EQ(c.regress.fuzzSeeds, 8u);
+    EXPECT_TRUE(c.regress.only.empty());
+    EXPECT_EQ(UsageErrorOf({"regress"}), "'regress' needs --baseline DIR, e.g. dyscosim regress "
+                                         "--baseline verification/regress-baseline");
+    EXPECT_EQ(UsageErrorOf({"regress", "--baseline", "b", "--only", "a,,b"}),
+              "--only expects case names separated by commas, got 'a,,b'");
+    EXPECT_EQ(UsageErrorOf({"regress", "--baseline", ""}),
+              "option '--baseline' needs a directory, got ''");
+    EXPECT_EQ(UsageErrorOf({"regress", "--baseline"}), "option '--baseline' needs a value");
 }
 
 } // namespace

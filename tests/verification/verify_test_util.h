@@ -31,6 +31,9 @@ SourceDir()
     {
         return d;
     }
+#ifdef DYSCO_SOURCE_DIR
+    return DYSCO_SOURCE_DIR; // compiled in by tests/CMakeLists.txt (__FILE__ may be relative)
+#endif
     std::string f = __FILE__;
     return f.substr(0, f.rfind("/tests/"));
 }
