@@ -10,6 +10,7 @@ PACKAGES=(
     nlohmann-json3-dev libboost-graph-dev
     gnuplot-nox python3
     libdpdk-dev iproute2 curl
+    clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -12,6 +12,7 @@
 #include "harness.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <deque>
 #include <memory>
 
@@ -29,6 +30,22 @@ struct Wire
     int to;
     std::vector<uint8_t> bytes;
 };
+
+/// The offending packet on stderr (hex, parse result), for the crash report.
+void
+Dump(const char* what, std::vector<uint8_t>& pkt)
+{
+    PacketView v(pkt.data(), pkt.size());
+    const ParseError e = v.Parse();
+    std::fprintf(
+        stderr, "%s packet, %zu bytes, parse %s, checksums %s:", what, pkt.size(), ToString(e),
+        e == ParseError::kOk && v.HasFullPayload() && v.ChecksumsValid() ? "valid" : "not valid");
+    for (uint8_t b : pkt)
+    {
+        std::fprintf(stderr, " %02x", b);
+    }
+    std::fprintf(stderr, "\n");
+}
 
 bool
 WholeAndValid(std::vector<uint8_t>& pkt)
@@ -156,9 +173,13 @@ private:
         const Verdict v = m_agents[i]->Process(dir, pkt, m_now);
         FUZZ_CHECK(ToString(v) != nullptr, "no name for a verdict");
         FUZZ_CHECK(v != Verdict::kNeedPayload || !whole, "kNeedPayload for a whole packet");
-        Drain(i);
+        Drain(i, validIn);
         if (v == Verdict::kForward)
         {
+            if (validIn && !WholeAndValid(pkt))
+            {
+                Dump("forwarded", pkt);
+            }
             FUZZ_CHECK(!validIn || WholeAndValid(pkt), "forwarded packet with a bad checksum");
             Forwarded(i, dir, std::move(pkt));
         }
@@ -169,7 +190,7 @@ private:
     {
         std::vector<uint8_t> head(pkt.begin(), pkt.begin() + headers);
         const Verdict v = m_agents[i]->Process(dir, head, m_now);
-        Drain(i);
+        Drain(i, WholeAndValid(pkt));
         if (v == Verdict::kNeedPayload)
         {
             Process(i, dir, std::move(pkt));
@@ -206,18 +227,20 @@ private:
         }
     }
 
-    void Drain(int i)
+    /// `validIn`: the call that queued the outputs had a packet with valid checksums (or
+    /// none); a copy or a part of a packet with a bad checksum may keep it bad.
+    void Drain(int i, bool validIn = true)
     {
         auto& out = m_agents[i]->Outputs();
         for (auto& p : out)
         {
-            CheckOriginated(p);
+            CheckOriginated(p, validIn);
             Put(std::move(p));
         }
         out.clear();
     }
 
-    static void CheckOriginated(const std::vector<uint8_t>& p)
+    static void CheckOriginated(const std::vector<uint8_t>& p, bool validIn)
     {
         const uint8_t* payload = nullptr;
         size_t len = 0;
@@ -229,7 +252,14 @@ private:
             return;
         }
         std::vector<uint8_t> copy = p;
-        FUZZ_CHECK(WholeAndValid(copy), "an agent originated a bad TCP packet");
+        PacketView v(copy.data(), copy.size());
+        const bool ok =
+            v.Parse() == ParseError::kOk && v.HasFullPayload() && (!validIn || v.ChecksumsValid());
+        if (!ok)
+        {
+            Dump("originated", copy);
+        }
+        FUZZ_CHECK(ok, "an agent originated a bad TCP packet");
     }
 
     void Put(std::vector<uint8_t> pkt)

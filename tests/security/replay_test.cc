@@ -11,6 +11,18 @@
 namespace fs = std::filesystem;
 using dysco::fuzz::Target;
 
+namespace dysco
+{
+namespace fuzz
+{
+void
+PrintTo(const Target& t, std::ostream* os)
+{
+    *os << t.name;
+}
+} // namespace fuzz
+} // namespace dysco
+
 namespace
 {
 

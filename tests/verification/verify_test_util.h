@@ -23,7 +23,9 @@ namespace verify
 namespace test
 {
 
-/// The repository root (CTest sets DYSCO_SOURCE_DIR; the fallback is this file's location).
+/// The repository root: DYSCO_SOURCE_DIR from the environment, else the one compiled in
+/// (tests/CMakeLists.txt), else this file's location (relative when ccache's base_dir
+/// rewrote it, so only right from the build directory).
 inline std::string
 SourceDir()
 {
@@ -31,6 +33,9 @@ SourceDir()
     {
         return d;
     }
+#ifdef DYSCO_SOURCE_DIR
+    return DYSCO_SOURCE_DIR;
+#endif
     std::string f = __FILE__;
     return f.substr(0, f.rfind("/tests/"));
 }
