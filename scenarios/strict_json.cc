@@ -54,6 +54,17 @@ public:
         return true;
     }
 
+    /// The path of the value being parsed (for an error the parser raises inside a value).
+    std::string CurrentPath() const
+    {
+        if (m_frames.empty())
+        {
+            return "";
+        }
+        const Frame& f = m_frames.back();
+        return f.object ? f.path + "." + f.key : f.path + "[" + std::to_string(f.index + 1) + "]";
+    }
+
 private:
     struct Frame
     {
@@ -119,6 +130,15 @@ ParseJsonStrict(const std::string& text, const std::string& file)
         size_t at = what.find("parse error at ");
         std::string detail = at == std::string::npos ? what : what.substr(at + 15);
         throw ScenarioError(file, "", "JSON " + detail);
+    }
+    catch (const json::out_of_range& e)
+    {
+        // A number beyond every JSON number type: "[json.exception.out_of_range.406] number
+        // overflow parsing '1e999'" (found by fuzzing: it escaped as an uncaught exception).
+        std::string what = e.what();
+        size_t at = what.find("] ");
+        throw ScenarioError(file, tracker.CurrentPath(),
+                            at == std::string::npos ? what : what.substr(at + 2));
     }
 }
 

@@ -11,6 +11,7 @@ PACKAGES=(
     gnuplot-nox python3
     libdpdk-dev iproute2 curl
     libssl-dev
+    clang-14 libclang-rt-14-dev
 )
 
 missing=()

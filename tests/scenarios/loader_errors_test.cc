@@ -44,6 +44,16 @@ TEST(LoaderErrors, EmptyFile)
               "unexpected end of input; expected '[', '{', or a literal");
 }
 
+TEST(LoaderErrors, NumberOverflowNamesItsPath)
+{
+    // Found by the scenario fuzz target: nlohmann's out_of_range escaped the loader.
+    std::string text = ValidScenario().dump();
+    text.replace(text.find("\"loss\":0.01"), 11, "\"loss\":1e551615");
+    EXPECT_EQ(ErrorOf(text), "bad.json: $.links[2].loss: number overflow parsing '1e551615'");
+    EXPECT_EQ(ErrorOf(std::string("[1, -1e999]")),
+              "bad.json: $[1]: number overflow parsing '-1e999'");
+}
+
 TEST(LoaderErrors, DuplicateKeyNamesItsPath)
 {
     std::string text = ValidScenario().dump();

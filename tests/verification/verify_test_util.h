@@ -23,7 +23,9 @@ namespace verify
 namespace test
 {
 
-/// The repository root (CTest sets DYSCO_SOURCE_DIR; the fallback is this file's location).
+/// The repository root: DYSCO_SOURCE_DIR from the environment, else the one compiled in
+/// (tests/CMakeLists.txt), else this file's location (relative when ccache's base_dir
+/// rewrote it, so only right from the build directory).
 inline std::string
 SourceDir()
 {
