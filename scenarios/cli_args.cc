@@ -8,7 +8,7 @@ namespace dyscosim
 namespace
 {
 
-const std::vector<std::string> kPlannedSubcommands = {"reproduce", "fuzz", "regress", "campaign"};
+const std::vector<std::string> kPlannedSubcommands = {"fuzz", "regress"};
 
 uint32_t
 ParseSeed(const std::string& text)
@@ -125,6 +125,8 @@ UsageText()
            "[--no-trace]\n"
            "       dyscosim check TRACE [--full] [--seed N] [--sample N] [--json] [--dump]\n"
            "       dyscosim diagram TRACE [--session S] [--out FILE.svg]\n"
+           "       dyscosim reproduce FIG [--quick] [--jobs N] [--out DIR]\n"
+           "       dyscosim campaign SPEC.json --emit jobs | --run | --merge [--quick] [--out DIR]\n"
            "       dyscosim --help | --version\n"
            "\n"
            "run       build and run the scenario, check delivery, write DIR/summary.json\n"
@@ -137,8 +139,10 @@ UsageText()
            "            recorded and checked: the five properties, summary.json \"check\")\n"
            "check     the Z3 checker on a recorded trace (dyscosim check --help)\n"
            "diagram   a session's message sequence chart as SVG (dyscosim diagram --help)\n"
+           "reproduce run, plot and compare one of the paper's figures (dyscosim reproduce --help)\n"
+           "campaign  a parameter/seed sweep as jobs for GNU parallel or Slurm, and their merge\n"
            "\n"
-           "not implemented yet: reproduce, fuzz, regress, campaign\n"
+           "not implemented yet: fuzz, regress\n"
            "exit codes: 0 ran and every check passed, 1 a property was violated, 2 bad input\n";
 }
 
@@ -150,6 +154,14 @@ ParseCommandLine(const std::vector<std::string>& args)
     {
         // The checker and the diagram parse their own arguments (help included).
         cmd.kind = args[0] == "check" ? CliCommand::Kind::kCheck : CliCommand::Kind::kDiagram;
+        cmd.subcommand = args[0];
+        cmd.checkArgs.assign(args.begin() + 1, args.end());
+        return cmd;
+    }
+    if (!args.empty() && (args[0] == "campaign" || args[0] == "reproduce"))
+    {
+        cmd.kind =
+            args[0] == "campaign" ? CliCommand::Kind::kCampaign : CliCommand::Kind::kReproduce;
         cmd.subcommand = args[0];
         cmd.checkArgs.assign(args.begin() + 1, args.end());
         return cmd;

@@ -37,6 +37,8 @@ struct CliCommand
         kRun,            ///< dyscosim run ...
         kCheck,          ///< dyscosim check ... (arguments in checkArgs, parsed by the checker)
         kDiagram,        ///< dyscosim diagram ... (arguments parsed by the diagram command)
+        kCampaign,       ///< dyscosim campaign ... (arguments parsed by the campaign command)
+        kReproduce,      ///< dyscosim reproduce ... (arguments parsed by the command)
         kNotImplemented, ///< a DESIGN.md subcommand that does not exist yet
     };
     Kind kind = Kind::kHelp;

@@ -2,12 +2,14 @@
 // Exit codes: 0 ran and every check passed; 1 a property was violated; 2 bad input (usage,
 // scenario file, output directory), nothing ran; 3 internal error.
 #include "address_plan.h"
+#include "campaign_command.h"
 #include "cli_args.h"
 #include "delivery_check.h"
 #include "runner.h"
 #include "scenario_error.h"
 #include "scenario_loader.h"
 #include "summary.h"
+#include "timing_summary.h"
 #include "version.h"
 #ifdef DYSCO_WITH_CHECKER
 #include "check_command.h"
@@ -89,6 +91,8 @@ Run(const RunArgs& args)
     WriteTextFile(out + "/sessions.csv", SessionsCsv(r));
     WriteTextFile(out + "/reconfigurations.csv", ReconfigurationsCsv(r));
     WriteTextFile(out + "/nodes.csv", NodesCsv(s, AddressPlan(s)));
+    WriteTextFile(out + "/timings.csv", TimingsCsv(r));
+    WriteTextFile(out + "/goodput.csv", GoodputCsv(r));
 
     uint64_t completed = 0;
     uint64_t endedEarly = 0;
@@ -182,6 +186,10 @@ main(int argc, char** argv)
         std::cerr << "dyscosim diagram: this build has no checker (DYSCO_WITH_Z3=OFF)\n";
         return kExitBadInput;
 #endif
+    case CliCommand::Kind::kCampaign:
+        return RunCampaignCommand(cmd.checkArgs);
+    case CliCommand::Kind::kReproduce:
+        return RunReproduceCommand(cmd.checkArgs);
     case CliCommand::Kind::kRun:
         break;
     }

@@ -9,6 +9,8 @@
 #include "ns3/dysco-seq-offset.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
+#include "ns3/nsh-chaining.h"
+#include "ns3/nsh-header.h"
 #include "ns3/point-to-point-module.h"
 #include "ns3/stream-receiver.h"
 #include "ns3/stream-sender.h"
@@ -57,6 +59,7 @@ ConfigureDefaults(const Scenario& s)
     Config::SetDefault("ns3::TcpSocketBase::Sack", BooleanValue(s.tcp.sack));
     Config::SetDefault("ns3::TcpSocketBase::Timestamp", BooleanValue(s.tcp.timestamps));
     Config::SetDefault("ns3::TcpSocketBase::WindowScaling", BooleanValue(s.tcp.windowScaling));
+    Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(Seconds(s.tcp.minRtoS)));
 }
 
 /// Random packet loss at a receiving device, on its own RNG stream so that adding a link
@@ -180,6 +183,10 @@ public:
             Time step = Seconds(m_s.durationS / 200);
             Simulator::Schedule(step, &ProgressTick, &progress, wallStart, step);
         }
+        if (m_s.goodputSampleS > 0)
+        {
+            Simulator::Schedule(Seconds(m_s.goodputSampleS), &Simulation::SampleGoodput, this);
+        }
         Simulator::Stop(Seconds(m_s.durationS));
         Simulator::Run();
         FinishTrace();
@@ -193,10 +200,12 @@ public:
         CollectCounters(&r);
         m_driver->Collect(&r);
         CollectFailures(&r);
+        r.goodput = std::move(m_goodput);
 
         m_senders.clear();
         m_receivers.clear();
         m_monitors.clear();
+        m_nsh.clear();
         m_lossModels.clear();
         m_injector.reset();
         m_driver.reset();
@@ -232,6 +241,11 @@ private:
         ApplyAgentSpec(m_s.agents, &dysco);
         dysco.InstallStack(m_nodes); // before addresses: Assign wires in its TC layer
 
+        if (!m_s.nsh.edges.empty())
+        {
+            // The NSH baseline's 38 bytes ride on full-size segments (jumbo underlay).
+            m_p2p.SetDeviceAttribute("Mtu", UintegerValue(1500 + NshHeader::kSize));
+        }
         Ipv4AddressHelper addresses;
         int64_t lossStream = 0;
         for (size_t i = 0; i < m_s.links.size(); ++i)
@@ -324,9 +338,52 @@ private:
                 m_ctx->seqOffsets.emplace_back(i, box);
             }
         }
+        InstallNsh();
         for (const auto& np : ResolvePolicies(m_s, m_plan))
         {
             DyscoHelper::AddPolicy(NodeAt(np.node), np.policy);
+        }
+    }
+
+    /// Delivered bytes per traffic entry now (receiver side forward, client side reverse).
+    void SampleGoodput()
+    {
+        GoodputSample g;
+        g.timeS = Simulator::Now().GetSeconds();
+        g.bytesPerTraffic.assign(m_s.traffic.size(), 0);
+        for (const auto& st : m_ctx->streams)
+        {
+            g.bytesPerTraffic[st.traffic] += st.sender->GetReverseBytesReceived();
+        }
+        for (const auto& [key, rx] : m_receivers)
+        {
+            for (const auto& rec : rx->GetRecords())
+            {
+                if (rec.idComplete && rec.streamId >= 1 && rec.streamId <= m_ctx->streams.size())
+                {
+                    g.bytesPerTraffic[m_ctx->streams[rec.streamId - 1].traffic] +=
+                        rec.bytesReceived;
+                }
+            }
+        }
+        m_goodput.push_back(std::move(g));
+        Simulator::Schedule(Seconds(m_s.goodputSampleS), &Simulation::SampleGoodput, this);
+    }
+
+    /// The NSH encapsulation baseline, if the scenario has one.
+    void InstallNsh()
+    {
+        const NshSpec& n = m_s.nsh;
+        const Time cost = NanoSeconds(int64_t(n.functionCostUs * 1000 + 0.5));
+        for (size_t e : n.edges)
+        {
+            m_nsh.emplace_back(e, NshChaining::Install(NodeAt(e), NshChaining::EDGE, cost,
+                                                       uint8_t(n.functions.size())));
+        }
+        for (size_t f : n.functions)
+        {
+            m_nsh.emplace_back(f, NshChaining::Install(NodeAt(f), NshChaining::FUNCTION, cost,
+                                                       uint8_t(n.functions.size())));
         }
     }
 
@@ -424,6 +481,12 @@ private:
             out.clientClosed = app->IsPeerClosed();
             out.clientReset = app->IsReset();
             out.cutShort = app->WasCutShort();
+            out.connectS = app->GetConnectTime().IsStrictlyPositive()
+                               ? app->GetConnectTime().GetSeconds()
+                               : -1;
+            out.clientCloseS = app->GetCloseTime().IsStrictlyPositive()
+                                   ? app->GetCloseTime().GetSeconds()
+                                   : -1;
             if (const StreamApps* st = m_ctx->Stream(out.streamId))
             {
                 out.injected = st->injected;
@@ -484,6 +547,16 @@ private:
             a.counters["binding_drops"] = agent->GetDropCount();
             a.counters["reroutes"] = agent->GetRerouteCount();
             r->agents.push_back(a);
+        }
+        for (const auto& [node, nsh] : m_nsh)
+        {
+            MiddleboxResult m;
+            m.node = m_s.nodes[node].name;
+            m.kind = "nsh";
+            m.counters = {{"encapsulated", nsh->GetEncapsulated()},
+                          {"decapsulated", nsh->GetDecapsulated()},
+                          {"processed", nsh->GetProcessed()}};
+            r->middleboxes.push_back(m);
         }
         for (const auto& [node, monitor] : m_monitors)
         {
@@ -551,6 +624,8 @@ private:
     NodeContainer m_nodes;
     PointToPointHelper m_p2p; ///< kept for EnablePcapAll after every link exists
     std::vector<std::pair<size_t, Ptr<DyscoMonitor>>> m_monitors;
+    std::vector<std::pair<size_t, Ptr<NshChaining>>> m_nsh;
+    std::vector<GoodputSample> m_goodput;
     std::map<std::pair<size_t, uint16_t>, Ptr<DyscoStreamReceiver>> m_receivers;
     std::vector<SenderInfo> m_senders;
 #ifdef DYSCO_WITH_CHECKER

@@ -89,6 +89,7 @@ struct TcpSpec
     bool windowScaling = true;
     uint32_t sndBufBytes = 131072; ///< ns-3's default socket buffers
     uint32_t rcvBufBytes = 131072;
+    double minRtoS = 1.0; ///< ns-3's default; Linux uses 0.2
 };
 
 /// An IPv4 prefix in host byte order, as dysco::Prefix expects.
@@ -195,6 +196,16 @@ struct QuickSpec
     std::optional<uint64_t> maxBytes;    ///< per session and direction
 };
 
+/// The NSH-style encapsulation baseline (model/ns3/nsh-chaining.*): a static chain along
+/// the routed path. Edges encapsulate transit TCP (38 bytes) and decapsulate; functions
+/// decapsulate, wait their cost and re-encapsulate. Empty edges: not used.
+struct NshSpec
+{
+    std::vector<size_t> edges;
+    std::vector<size_t> functions;
+    double functionCostUs = 16.5;
+};
+
 struct Scenario
 {
     std::string file; ///< where it was loaded from, for messages
@@ -211,6 +222,9 @@ struct Scenario
     AgentSpec agents;
     std::vector<ReconfigSpec> reconfigurations;
     std::vector<InjectionSpec> injections;
+    NshSpec nsh;
+    /// Delivered bytes per traffic entry are sampled this often (goodput.csv); 0: not.
+    double goodputSampleS = 0.01;
 
     /// Index of the node called `name`, if any.
     std::optional<size_t> FindNode(const std::string& name) const;

@@ -79,7 +79,8 @@ public:
     {
         JsonObject top(m_file, "$", doc, "a scenario object (see scenarios/README.md)");
         top.AllowOnly({"name", "description", "seed", "duration_s", "quick", "nodes", "links",
-                       "tcp", "policies", "traffic", "dysco", "reconfigurations", "injections"});
+                       "tcp", "policies", "traffic", "dysco", "reconfigurations", "injections",
+                       "nsh"});
         m_s.file = m_file;
         m_s.name = top.String("name", "a scenario name", FileStem(m_file));
         if (m_s.name.empty())
@@ -113,6 +114,11 @@ public:
                               top.PathOf("reconfigurations"));
         ParseInjections(top.Array("injections", "an array of FIN/RST injections", false),
                         top.PathOf("injections"));
+        if (top.Has("nsh"))
+        {
+            ParseNsh(JsonObject(m_file, top.PathOf("nsh"), doc.at("nsh"),
+                                "an NSH baseline object {edges, functions, function_cost_us}"));
+        }
         return m_s;
     }
 
@@ -399,7 +405,8 @@ private:
 
     void ParseTcp(const JsonObject& o)
     {
-        o.AllowOnly({"segment_size", "sack", "timestamps", "window_scaling", "snd_buf", "rcv_buf"});
+        o.AllowOnly({"segment_size", "sack", "timestamps", "window_scaling", "snd_buf", "rcv_buf",
+                     "min_rto_s"});
         TcpSpec& t = m_s.tcp;
         t.segmentSize = uint32_t(o.Unsigned("segment_size", 64, kMaxSegmentSize,
                                             "a TCP segment size in bytes", t.segmentSize));
@@ -410,6 +417,7 @@ private:
             o.Unsigned("snd_buf", 1024, 1u << 30, "a send buffer size in bytes", t.sndBufBytes));
         t.rcvBufBytes = uint32_t(
             o.Unsigned("rcv_buf", 1024, 1u << 30, "a receive buffer size in bytes", t.rcvBufBytes));
+        t.minRtoS = o.Number("min_rto_s", 0.001, 60, false, "a minimum RTO in seconds", t.minRtoS);
         if (!t.windowScaling)
         {
             for (size_t i = 0; i < m_s.links.size(); ++i)
@@ -600,6 +608,42 @@ private:
             }
             m_s.traffic.push_back(t);
         }
+    }
+
+    /// The NSH baseline: two or more edge nodes, functions that are middleboxes.
+    void ParseNsh(const JsonObject& o)
+    {
+        o.AllowOnly({"edges", "functions", "function_cost_us"});
+        auto nodes = [&](const char* key, const char* what, std::vector<size_t>* out)
+        {
+            const json& a = o.Array(key, std::string("an array of ") + what + " node names", true);
+            for (size_t k = 0; k < a.size(); ++k)
+            {
+                std::string kp = o.PathOf(key) + "[" + std::to_string(k) + "]";
+                size_t n = NodeRef(m_file, kp, a[k]);
+                if (std::find(out->begin(), out->end(), n) != out->end())
+                {
+                    throw ScenarioError(m_file, kp,
+                                        "node \"" + m_s.nodes[n].name + "\" is listed twice");
+                }
+                out->push_back(n);
+            }
+        };
+        nodes("edges", "edge", &m_s.nsh.edges);
+        nodes("functions", "service-function", &m_s.nsh.functions);
+        if (m_s.nsh.edges.size() < 2)
+        {
+            o.Fail("edges", "expected at least two edge nodes (classifier and terminator)");
+        }
+        for (size_t f : m_s.nsh.functions)
+        {
+            if (std::find(m_s.nsh.edges.begin(), m_s.nsh.edges.end(), f) != m_s.nsh.edges.end())
+            {
+                o.Fail("functions", "node \"" + m_s.nodes[f].name + "\" is also an edge");
+            }
+        }
+        m_s.nsh.functionCostUs =
+            o.Number("function_cost_us", 0, 1e6, false, "a per-packet cost in microseconds", 16.5);
     }
 
     void ParseAgents(const JsonObject& o)

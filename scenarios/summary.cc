@@ -1,5 +1,7 @@
 #include "summary.h"
 
+#include "timing_summary.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -130,6 +132,7 @@ MakeSummary(const RunResult& r, const CheckOutcome& check, const std::string& gi
     j["control"] = {{"sent", Sum(r, "control_sent")},
                     {"received", Sum(r, "control_received")},
                     {"dropped", Sum(r, "control_dropped")}};
+    j["timing"] = TimingSummary(r);
 
     ordered_json properties = ordered_json::object();
     for (const auto& [name, verdict] : check.properties)
