@@ -80,6 +80,27 @@ SteadyGoodputBps(const std::vector<GoodputSample>& samples)
 } // namespace
 
 double
+SteadyCompletionRate(const RunResult& r)
+{
+    std::vector<double> done;
+    for (const auto& s : r.sessions)
+    {
+        if (s.Completed() && SessionDoneS(s) >= 0)
+        {
+            done.push_back(SessionDoneS(s));
+        }
+    }
+    if (done.size() < 10)
+    {
+        return 0;
+    }
+    std::sort(done.begin(), done.end());
+    const size_t lo = done.size() / 10;
+    const size_t hi = done.size() - 1 - done.size() / 10;
+    return done[hi] > done[lo] ? double(hi - lo) / (done[hi] - done[lo]) : 0;
+}
+
+double
 SessionDoneS(const SessionResult& s)
 {
     if (!s.closed || s.closeTimeS < 0)
@@ -135,6 +156,7 @@ TimingSummary(const RunResult& r)
     j["goodput_bps"] = span > 0 ? std::round(double(delivered) * 8 / span) : 0.0;
     j["completed_per_s"] = span > 0 ? Round6(double(completed) / span) : 0.0;
     j["steady_goodput_bps"] = std::round(SteadyGoodputBps(r.goodput));
+    j["steady_completed_per_s"] = Round6(SteadyCompletionRate(r));
     return j;
 }
 

@@ -20,8 +20,12 @@ double SessionDoneS(const SessionResult& s);
 /// last_done_s, goodput_bps (bytes delivered both ways over first start to last done) and
 /// completed_per_s (completed sessions over the same span), and steady_goodput_bps: the
 /// rate between the samples where 10 % and 90 % of all delivered bytes had arrived (start-up
-/// and the last stragglers excluded).
+/// and the last stragglers excluded), and steady_completed_per_s (SteadyCompletionRate).
 nlohmann::ordered_json TimingSummary(const RunResult& r);
+
+/// Sessions completed per second between the 10th and 90th percentile completion times
+/// (0 with fewer than 10 completed sessions).
+double SteadyCompletionRate(const RunResult& r);
 
 /// goodput.csv: time_s, then bytes delivered so far per traffic entry (bundle0, ...).
 std::string GoodputCsv(const RunResult& r);
