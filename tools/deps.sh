@@ -10,6 +10,7 @@ PACKAGES=(
     nlohmann-json3-dev libboost-graph-dev
     gnuplot-nox python3
     libdpdk-dev iproute2 curl
+    parallel slurm-wlm munge
 )
 
 missing=()

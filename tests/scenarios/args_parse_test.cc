@@ -65,12 +65,22 @@ TEST(ArgsParse, HelpVersionAndPlannedSubcommands)
     EXPECT_EQ(ParseCommandLine({"run", "-h"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"help"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"--version"}).kind, CliCommand::Kind::kVersion);
-    for (const char* sub : {"reproduce", "fuzz", "regress", "campaign"})
+    for (const char* sub : {"fuzz", "regress"})
     {
         CliCommand c = ParseCommandLine({sub, "whatever"});
         EXPECT_EQ(c.kind, CliCommand::Kind::kNotImplemented) << sub;
         EXPECT_EQ(c.subcommand, sub);
     }
+}
+
+TEST(ArgsParse, ReproduceAndCampaignPassTheirArgumentsThrough)
+{
+    CliCommand c = ParseCommandLine({"reproduce", "fig8", "--quick", "--help"});
+    EXPECT_EQ(c.kind, CliCommand::Kind::kReproduce);
+    EXPECT_EQ(c.checkArgs, (std::vector<std::string>{"fig8", "--quick", "--help"}));
+    c = ParseCommandLine({"campaign", "s.json", "--emit", "jobs"});
+    EXPECT_EQ(c.kind, CliCommand::Kind::kCampaign);
+    EXPECT_EQ(c.checkArgs, (std::vector<std::string>{"s.json", "--emit", "jobs"}));
 }
 
 TEST(ArgsParse, CheckPassesItsArgumentsThrough)
