@@ -36,7 +36,7 @@ EmitSmallCampaign(const std::string& dir)
                         << figs << R"(fig7-dysco-{x}mb.json"},
                  {"name": "routing", "scenario": ")"
                         << figs << R"(fig7-routing-{x}mb.json"}],
-      "points": [{"x": 1, "set": {"traffic[*].sessions": 20, "links[*].loss": 0.001}}],
+      "points": [{"x": 1, "set": {"traffic[*].sessions": 20}}],
       "seeds": [1, 2, 3]})";
     ProcessResult r = RunDyscosim({"campaign", spec, "--emit", "jobs", "--out", dir + "/c"});
     EXPECT_EQ(r.exitCode, 0) << r.err;
