@@ -8,6 +8,8 @@
 #include "summary.h"
 
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -29,6 +31,12 @@ constexpr int kViolation = 1;
 constexpr int kBadInput = 2;
 constexpr int kFailed = 3;
 
+class BadUsage : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
 struct Options
 {
     std::string target; ///< spec file (campaign) or figure name (reproduce)
@@ -37,14 +45,34 @@ struct Options
     bool allowMixed = false;
     unsigned jobs = 2;
     std::string outDir;
+    std::vector<uint32_t> seeds; ///< --seeds: replaces the spec's
     bool help = false;
 };
 
-class BadUsage : public std::runtime_error
+std::vector<uint32_t>
+ParseSeedList(const std::string& text)
 {
-public:
-    using std::runtime_error::runtime_error;
-};
+    std::vector<uint32_t> seeds;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ','))
+    {
+        if (item.empty() || item.size() > 10 ||
+            item.find_first_not_of("0123456789") != std::string::npos || std::stoull(item) == 0 ||
+            std::stoull(item) > UINT32_MAX)
+        {
+            throw BadUsage("--seeds expects a comma-separated list of seeds 1 to 4294967295, "
+                           "e.g. 1,2,3; got '" +
+                           text + "'");
+        }
+        seeds.push_back(uint32_t(std::stoull(item)));
+    }
+    if (seeds.empty())
+    {
+        throw BadUsage("--seeds expects at least one seed, e.g. 1,2,3");
+    }
+    return seeds;
+}
 
 Options
 Parse(const std::vector<std::string>& args, bool campaign)
@@ -73,6 +101,10 @@ Parse(const std::vector<std::string>& args, bool campaign)
         else if (a == "--out")
         {
             o.outDir = value();
+        }
+        else if (a == "--seeds")
+        {
+            o.seeds = ParseSeedList(value());
         }
         else if (a == "--jobs" || a == "-j")
         {
@@ -149,16 +181,18 @@ const char* kCampaignUsage =
     "             DIR/merged.json and DIR/merged.csv; refuses results of different code\n"
     "             versions (git describe) unless --allow-mixed\n"
     "--quick      the spec's quick points and seeds\n"
+    "--seeds LIST seeds to use instead of the spec's, e.g. 1,2,3\n"
     "DIR defaults to results/campaign-<name> (results/campaign-<name>-quick with --quick).\n";
 
 const char* kReproduceUsage =
-    "usage: dyscosim reproduce FIG [--quick] [--jobs N] [--out DIR]\n"
+    "usage: dyscosim reproduce FIG [--quick] [--seeds LIST] [--jobs N] [--out DIR]\n"
     "\n"
     "FIG: fig7 fig8 fig9 fig12 contention (fig11 fig13 fig14: not yet). Runs the figure's\n"
     "campaign (scenarios/figures/FIG.json) N runs at a time (default 2), merges it and writes\n"
     "DIR (default results/FIG): merged.json, merged.csv, FIG.png (gnuplot), comparison.md\n"
     "(our numbers beside the paper's) and runs/<series>_<param><value>_seed<S>/.\n"
-    "--quick  the small preset (seconds to a minute; what CI runs)\n";
+    "--quick  the small preset (seconds to a minute; what CI runs)\n"
+    "--seeds LIST  seeds instead of the preset's, e.g. 1,2,3\n";
 
 std::string
 DefaultCampaignDir(const CampaignSpec& spec, bool quick)
@@ -285,6 +319,10 @@ RunCampaignCommand(const std::vector<std::string>& args)
     try
     {
         spec = LoadCampaignSpec(o.target, o.quick);
+        if (!o.seeds.empty())
+        {
+            spec.seeds = o.seeds;
+        }
         const std::string dir = o.outDir.empty() ? DefaultCampaignDir(spec, o.quick) : o.outDir;
         fs::create_directories(dir);
         const auto jobs = ExpandJobs(spec, dir);
@@ -360,6 +398,10 @@ RunReproduceCommand(const std::vector<std::string>& args)
     try
     {
         CampaignSpec spec = LoadCampaignSpec(specFile, o.quick);
+        if (!o.seeds.empty())
+        {
+            spec.seeds = o.seeds;
+        }
         const std::string dir = o.outDir.empty() ? "results/" + fig->name : o.outDir;
         fs::create_directories(dir);
         const auto jobs = ExpandJobs(spec, dir);

@@ -104,6 +104,8 @@ CounterMap(const dysco::AgentCounters& c)
 constexpr int64_t kSelectiveLossStreams = 100000;
 /// First random stream of the seq_offset middleboxes (one per node).
 constexpr int64_t kSeqOffsetStreams = 200000;
+/// Random stream of the traffic start jitter.
+constexpr int64_t kStartJitterStream = 300000;
 
 /// The agent attributes a scenario sets (AgentSpec) on every agent DyscoHelper installs.
 void
@@ -391,6 +393,8 @@ private:
     void InstallTraffic()
     {
         uint64_t nextStream = 1;
+        Ptr<UniformRandomVariable> jitter = CreateObject<UniformRandomVariable>();
+        jitter->SetStream(kStartJitterStream); // start jitter draws disturb no other stream
         for (const auto& t : m_s.traffic)
         {
             auto key = std::make_pair(t.to, t.port);
@@ -430,7 +434,9 @@ private:
                 info.session.streamId = nextStream++;
                 info.session.from = m_s.nodes[t.from].name;
                 info.session.to = m_s.nodes[t.to].name;
-                info.session.startS = t.startS + t.intervalS * k;
+                info.session.startS = t.startS + t.intervalS * k +
+                                      (t.startJitterS > 0 ? jitter->GetValue(0, t.startJitterS)
+                                                          : 0.0);
                 info.session.bytesRequested = t.bytes;
                 info.session.reverseRequested = t.reverseBytes;
                 NodeAt(t.from)->AddApplication(info.app);

@@ -577,7 +577,7 @@ private:
             std::string at = path + "[" + std::to_string(i) + "]";
             JsonObject o(m_file, at, traffic[i], "a traffic object {from, to, sessions, bytes}");
             o.AllowOnly({"from", "to", "sessions", "bytes", "start_s", "interval_s", "port",
-                         "send_size", "reverse_bytes", "rate"});
+                         "send_size", "reverse_bytes", "rate", "start_jitter_s"});
             TrafficSpec t;
             t.from = HostRef(o, "from");
             t.to = HostRef(o, "to");
@@ -591,6 +591,8 @@ private:
             t.startS = o.Number("start_s", 0, 1e6, false, "a start time in seconds", 0.0);
             t.intervalS =
                 o.Number("interval_s", 0, 1e6, false, "seconds between session starts", 0.0);
+            t.startJitterS = o.Number("start_jitter_s", 0, 1e6, false,
+                                      "a random start delay bound in seconds", 0.0);
             t.port = uint16_t(o.Unsigned("port", 1, 65535, "a server port", 80));
             t.sendSize =
                 uint32_t(o.Unsigned("send_size", 1, 1u << 20, "a socket write size in bytes", 0));
@@ -862,7 +864,7 @@ CheckTiming(const Scenario& s, bool quick)
             throw ScenarioError(s.file, at + ".start_s",
                                 "starts at " + Seconds(t.startS) + ", not before " + stop);
         }
-        double last = t.startS + t.intervalS * double(t.sessions - 1);
+        double last = t.startS + t.intervalS * double(t.sessions - 1) + t.startJitterS;
         if (last >= s.durationS)
         {
             throw ScenarioError(s.file, at + ".interval_s",
