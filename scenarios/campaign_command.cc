@@ -11,6 +11,7 @@
 #include <climits>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -43,6 +44,7 @@ struct Options
     std::string mode;   ///< campaign: "emit", "merge", "run"
     bool quick = false;
     bool allowMixed = false;
+    bool reportOnly = false; ///< reproduce: merge and report the runs already there
     unsigned jobs = 2;
     std::string outDir;
     std::vector<uint32_t> seeds; ///< --seeds: replaces the spec's
@@ -133,6 +135,10 @@ Parse(const std::vector<std::string>& args, bool campaign)
         {
             o.mode = "run";
         }
+        else if (!campaign && a == "--report-only")
+        {
+            o.reportOnly = true;
+        }
         else if (campaign && a == "--allow-mixed")
         {
             o.allowMixed = true;
@@ -192,6 +198,7 @@ const char* kReproduceUsage =
     "DIR (default results/FIG): merged.json, merged.csv, FIG.png (gnuplot), comparison.md\n"
     "(our numbers beside the paper's) and runs/<series>_<param><value>_seed<S>/.\n"
     "--quick  the small preset (seconds to a minute; what CI runs)\n"
+    "--report-only  merge, plot and compare the runs already in DIR (missing ones are listed)\n"
     "--seeds LIST  seeds instead of the preset's, e.g. 1,2,3\n";
 
 std::string
@@ -210,8 +217,11 @@ Emit(const CampaignSpec& spec, const std::vector<JobSpec>& jobs, const std::stri
     for (const auto& j : jobs)
     {
         lines += JobCommand(spec, j, self) + "\n";
-        manifest.push_back(
-            {{"series", j.series}, {"x", j.point.x}, {"seed", j.seed}, {"dir", j.dir}});
+        manifest.push_back({{"series", j.series},
+                            {"x", j.point.x},
+                            {"x_text", j.point.xText},
+                            {"seed", j.seed},
+                            {"dir", j.dir}});
     }
     const std::string abs = fs::absolute(dir).string();
     WriteTextFile(dir + "/jobs.txt", lines);
@@ -233,6 +243,38 @@ Emit(const CampaignSpec& spec, const std::vector<JobSpec>& jobs, const std::stri
               << "  sbatch --wait " << dir << "/slurm.sh\n"
               << "then: dyscosim campaign " << spec.file << " --merge" << (quick ? " --quick" : "")
               << " --out " << dir << "\n";
+}
+
+/// The jobs DIR/jobs.json lists (written by --emit), or `expanded` if there is none.
+std::vector<JobSpec>
+EmittedJobs(const std::string& dir, const std::vector<JobSpec>& expanded)
+{
+    std::ifstream in(dir + "/jobs.json");
+    if (!in)
+    {
+        return expanded;
+    }
+    std::vector<JobSpec> jobs;
+    try
+    {
+        nlohmann::json manifest;
+        in >> manifest;
+        for (const auto& e : manifest)
+        {
+            JobSpec j;
+            j.series = e.at("series").get<std::string>();
+            j.point.x = e.at("x").get<double>();
+            j.point.xText = e.at("x_text").get<std::string>();
+            j.seed = e.at("seed").get<uint32_t>();
+            j.dir = e.at("dir").get<std::string>();
+            jobs.push_back(j);
+        }
+    }
+    catch (const nlohmann::json::exception& e)
+    {
+        throw ScenarioError(dir + "/jobs.json", "", std::string("not a job manifest: ") + e.what());
+    }
+    return jobs;
 }
 
 int
@@ -334,7 +376,9 @@ RunCampaignCommand(const std::vector<std::string>& args)
         MergeResult merged;
         if (o.mode == "merge")
         {
-            return Merge(spec, jobs, dir, o.allowMixed, &merged);
+            // The emitted manifest says which runs belong (seeds given at --emit included).
+            return Merge(spec, o.seeds.empty() ? EmittedJobs(dir, jobs) : jobs, dir, o.allowMixed,
+                         &merged);
         }
         WriteJobScenarios(spec, jobs);
         ExecOutcome e = RunJobsLocally(spec, jobs, SelfPath(), o.jobs);
@@ -405,10 +449,14 @@ RunReproduceCommand(const std::vector<std::string>& args)
         const std::string dir = o.outDir.empty() ? "results/" + fig->name : o.outDir;
         fs::create_directories(dir);
         const auto jobs = ExpandJobs(spec, dir);
-        WriteJobScenarios(spec, jobs);
-        std::cerr << "dyscosim reproduce " << fig->name << (o.quick ? " --quick" : "") << ": "
-                  << jobs.size() << " runs, " << o.jobs << " at a time, into " << dir << "\n";
-        ExecOutcome e = RunJobsLocally(spec, jobs, SelfPath(), o.jobs);
+        ExecOutcome e;
+        if (!o.reportOnly)
+        {
+            WriteJobScenarios(spec, jobs);
+            std::cerr << "dyscosim reproduce " << fig->name << (o.quick ? " --quick" : "") << ": "
+                      << jobs.size() << " runs, " << o.jobs << " at a time, into " << dir << "\n";
+            e = RunJobsLocally(spec, jobs, SelfPath(), o.jobs);
+        }
         MergeResult merged;
         if (Merge(spec, jobs, dir, false, &merged) != kPass)
         {
@@ -416,6 +464,10 @@ RunReproduceCommand(const std::vector<std::string>& args)
         }
         ReportInfo info;
         info.command = "dyscosim reproduce " + fig->name + (o.quick ? " --quick" : "");
+        if (o.reportOnly)
+        {
+            info.command += " --report-only (runs made earlier)";
+        }
         info.preset = o.quick ? "quick" : "full";
         info.wallS =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -83,7 +83,7 @@ TEST(LoaderErrors, UnknownKeySuggestsTheClosest)
     EXPECT_EQ(ErrorOf(doc),
               "bad.json: $.duration: unknown key (did you mean \"duration_s\"?); expected one "
               "of: name, description, seed, duration_s, quick, nodes, links, tcp, policies, "
-              "traffic, dysco, reconfigurations, injections");
+              "traffic, dysco, reconfigurations, injections, nsh");
 }
 
 TEST(LoaderErrors, MissingField)
