@@ -434,9 +434,9 @@ private:
                 info.session.streamId = nextStream++;
                 info.session.from = m_s.nodes[t.from].name;
                 info.session.to = m_s.nodes[t.to].name;
-                info.session.startS = t.startS + t.intervalS * k +
-                                      (t.startJitterS > 0 ? jitter->GetValue(0, t.startJitterS)
-                                                          : 0.0);
+                info.session.startS =
+                    t.startS + t.intervalS * k +
+                    (t.startJitterS > 0 ? jitter->GetValue(0, t.startJitterS) : 0.0);
                 info.session.bytesRequested = t.bytes;
                 info.session.reverseRequested = t.reverseBytes;
                 NodeAt(t.from)->AddApplication(info.app);
@@ -490,9 +490,8 @@ private:
             out.connectS = app->GetConnectTime().IsStrictlyPositive()
                                ? app->GetConnectTime().GetSeconds()
                                : -1;
-            out.clientCloseS = app->GetCloseTime().IsStrictlyPositive()
-                                   ? app->GetCloseTime().GetSeconds()
-                                   : -1;
+            out.clientCloseS =
+                app->GetCloseTime().IsStrictlyPositive() ? app->GetCloseTime().GetSeconds() : -1;
             if (const StreamApps* st = m_ctx->Stream(out.streamId))
             {
                 out.injected = st->injected;

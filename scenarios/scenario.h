@@ -126,7 +126,7 @@ struct TrafficSpec
     uint32_t sessions = 1;
     uint64_t bytes = 0; ///< per session
     double startS = 0.0;
-    double intervalS = 0.0; ///< between consecutive session starts
+    double intervalS = 0.0;    ///< between consecutive session starts
     double startJitterS = 0.0; ///< each start delayed by U[0, this), seeded
     uint16_t port = 80;
     uint32_t sendSize = 0;     ///< bytes per socket write; 0 = the sender's default
