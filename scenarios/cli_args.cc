@@ -8,8 +8,6 @@ namespace dyscosim
 namespace
 {
 
-const std::vector<std::string> kPlannedSubcommands = {"reproduce", "campaign"};
-
 uint32_t
 ParseSeed(const std::string& text)
 {
@@ -329,6 +327,9 @@ UsageText()
            "       dyscosim fuzz --runs N [--seed S] [--jobs J] [--out DIR] [--keep]\n"
            "       dyscosim regress --baseline DIR [--update] [--jobs J] [--out DIR]\n"
            "                        [--only NAME,...] [--scenarios DIR] [--fuzz-seeds N]\n"
+           "       dyscosim reproduce FIG [--quick] [--jobs N] [--out DIR]\n"
+           "       dyscosim campaign SPEC.json --emit jobs | --run | --merge [--quick] [--out "
+           "DIR]\n"
            "       dyscosim --help | --version\n"
            "\n"
            "run       build and run the scenario, check delivery, write DIR/summary.json\n"
@@ -349,8 +350,10 @@ UsageText()
            "          summary.json compared with DIR/baseline.json; --update writes it\n"
            "  --only    run only these cases (quickstart, reconfig/insert-1, fuzz-3, ...)\n"
            "  --jobs J  runs in parallel (one process each)\n"
+           "reproduce run, plot and compare one of the paper's figures (dyscosim reproduce "
+           "--help)\n"
+           "campaign  a parameter/seed sweep as jobs for GNU parallel or Slurm, and their merge\n"
            "\n"
-           "not implemented yet: reproduce, campaign\n"
            "exit codes: 0 ran and every check passed, 1 a property was violated, 2 bad input\n";
 }
 
@@ -362,6 +365,14 @@ ParseCommandLine(const std::vector<std::string>& args)
     {
         // The checker and the diagram parse their own arguments (help included).
         cmd.kind = args[0] == "check" ? CliCommand::Kind::kCheck : CliCommand::Kind::kDiagram;
+        cmd.subcommand = args[0];
+        cmd.checkArgs.assign(args.begin() + 1, args.end());
+        return cmd;
+    }
+    if (!args.empty() && (args[0] == "campaign" || args[0] == "reproduce"))
+    {
+        cmd.kind =
+            args[0] == "campaign" ? CliCommand::Kind::kCampaign : CliCommand::Kind::kReproduce;
         cmd.subcommand = args[0];
         cmd.checkArgs.assign(args.begin() + 1, args.end());
         return cmd;
@@ -399,12 +410,6 @@ ParseCommandLine(const std::vector<std::string>& args)
     {
         cmd.kind = CliCommand::Kind::kRegress;
         cmd.regress = ParseRegress(std::vector<std::string>(args.begin() + 1, args.end()));
-        return cmd;
-    }
-    if (std::find(kPlannedSubcommands.begin(), kPlannedSubcommands.end(), cmd.subcommand) !=
-        kPlannedSubcommands.end())
-    {
-        cmd.kind = CliCommand::Kind::kNotImplemented;
         return cmd;
     }
     throw UsageError("unknown subcommand '" + cmd.subcommand + "'");

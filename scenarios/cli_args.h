@@ -42,7 +42,8 @@ struct CliCommand
         kDiagram,        ///< dyscosim diagram ... (arguments parsed by the diagram command)
         kFuzz,           ///< dyscosim fuzz ...
         kRegress,        ///< dyscosim regress ...
-        kNotImplemented, ///< a DESIGN.md subcommand that does not exist yet
+        kCampaign,       ///< dyscosim campaign ... (arguments parsed by the campaign command)
+        kReproduce,      ///< dyscosim reproduce ... (arguments parsed by the command)
     };
     Kind kind = Kind::kHelp;
     std::string subcommand;

@@ -2,6 +2,7 @@
 // Exit codes: 0 ran and every check passed; 1 a property was violated; 2 bad input (usage,
 // scenario file, output directory), nothing ran; 3 internal error.
 #include "address_plan.h"
+#include "campaign_command.h"
 #include "cli_args.h"
 #include "delivery_check.h"
 #include "migration_report.h"
@@ -11,6 +12,7 @@
 #include "scenario_error.h"
 #include "scenario_loader.h"
 #include "summary.h"
+#include "timing_summary.h"
 #include "version.h"
 #ifdef DYSCO_WITH_CHECKER
 #include "check_command.h"
@@ -101,6 +103,8 @@ Run(const RunArgs& args)
         WriteTextFile(out + "/migrations.csv", MigrationsCsv(r));
     }
     WriteTextFile(out + "/nodes.csv", NodesCsv(s, AddressPlan(s)));
+    WriteTextFile(out + "/timings.csv", TimingsCsv(r));
+    WriteTextFile(out + "/goodput.csv", GoodputCsv(r));
 
     uint64_t completed = 0;
     uint64_t endedEarly = 0;
@@ -191,9 +195,6 @@ main(int argc, char** argv)
     case CliCommand::Kind::kVersion:
         std::cout << "dyscosim " << dysco::GitDescribe() << "\n";
         return kExitPass;
-    case CliCommand::Kind::kNotImplemented:
-        std::cerr << "dyscosim " << cmd.subcommand << ": not implemented yet\n";
-        return kExitBadInput;
     case CliCommand::Kind::kCheck:
 #ifdef DYSCO_WITH_CHECKER
         return dysco::verify::RunCheckCommand(argc - 1, argv + 1);
@@ -220,6 +221,10 @@ main(int argc, char** argv)
             std::cerr << "dyscosim " << cmd.subcommand << ": internal error: " << e.what() << "\n";
             return kExitInternal;
         }
+    case CliCommand::Kind::kCampaign:
+        return RunCampaignCommand(cmd.checkArgs);
+    case CliCommand::Kind::kReproduce:
+        return RunReproduceCommand(cmd.checkArgs);
     case CliCommand::Kind::kRun:
         break;
     }

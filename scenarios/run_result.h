@@ -26,6 +26,8 @@ struct SessionResult
     bool closed = false;         ///< the receiver saw the sender's FIN
     bool reset = false;          ///< the connection ended with an error (e.g. RST)
     double closeTimeS = -1;      ///< when closed, or -1
+    double connectS = -1;        ///< when the client's connect() completed, or -1
+    double clientCloseS = -1;    ///< when the client's connection ended, or -1
 
     // The reverse stream (server -> client), when the traffic entry has reverse_bytes.
     uint64_t reverseRequested = 0;
@@ -117,6 +119,13 @@ struct MiddleboxResult
     std::map<std::string, uint64_t> counters;
 };
 
+/// Bytes delivered so far (both directions) per traffic entry, at one instant.
+struct GoodputSample
+{
+    double timeS = 0;
+    std::vector<uint64_t> bytesPerTraffic;
+};
+
 struct RunResult
 {
     std::string scenario;
@@ -137,6 +146,8 @@ struct RunResult
     /// Failure injection: frames dropped by kind ("control", "data", "down") and FIN/RST
     /// injections fired.
     std::map<std::string, uint64_t> failures;
+    /// Periodic samples of delivered bytes (goodput.csv), in time order.
+    std::vector<GoodputSample> goodput;
 };
 
 } // namespace dyscosim

@@ -12,6 +12,8 @@
 #include "ns3/dysco-seq-offset.h"
 #include "ns3/internet-module.h"
 #include "ns3/network-module.h"
+#include "ns3/nsh-chaining.h"
+#include "ns3/nsh-header.h"
 #include "ns3/point-to-point-module.h"
 #include "ns3/stream-receiver.h"
 #include "ns3/stream-sender.h"
@@ -63,6 +65,7 @@ ConfigureDefaults(const Scenario& s)
     Config::SetDefault("ns3::TcpSocketBase::Sack", BooleanValue(s.tcp.sack));
     Config::SetDefault("ns3::TcpSocketBase::Timestamp", BooleanValue(s.tcp.timestamps));
     Config::SetDefault("ns3::TcpSocketBase::WindowScaling", BooleanValue(s.tcp.windowScaling));
+    Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(Seconds(s.tcp.minRtoS)));
 }
 
 /// Random packet loss at a receiving device, on its own RNG stream so that adding a link
@@ -136,6 +139,8 @@ constexpr int64_t kSelectiveLossStreams = 100000;
 constexpr int64_t kSeqOffsetStreams = 200000;
 /// First random stream of the proxies' ISN offsets (one per node).
 constexpr int64_t kProxyStreams = 210000;
+/// Random stream of the traffic start jitter.
+constexpr int64_t kStartJitterStream = 300000;
 
 /// The agent attributes a scenario sets (AgentSpec) on every agent DyscoHelper installs.
 void
@@ -263,6 +268,10 @@ public:
             Time step = Seconds(m_s.durationS / 200);
             Simulator::Schedule(step, &ProgressTick, &progress, wallStart, step);
         }
+        if (m_s.goodputSampleS > 0)
+        {
+            Simulator::Schedule(Seconds(m_s.goodputSampleS), &Simulation::SampleGoodput, this);
+        }
         Simulator::Stop(Seconds(m_s.durationS));
         Simulator::Run();
         FinishTrace();
@@ -278,11 +287,13 @@ public:
         m_driver->Collect(&r);
         CollectFailures(&r);
         CollectMigrations(*m_ctx, *m_reorder, &r);
+        r.goodput = std::move(m_goodput);
 
         m_senders.clear();
         m_receivers.clear();
         m_monitors.clear();
         m_proxies.clear();
+        m_nsh.clear();
         m_lossModels.clear();
         m_injector.reset();
         m_reorder.reset();
@@ -325,6 +336,11 @@ private:
         ApplySecuritySpec(m_s, &dysco);
         dysco.InstallStack(m_nodes); // before addresses: Assign wires in its TC layer
 
+        if (!m_s.nsh.edges.empty())
+        {
+            // The NSH baseline's 38 bytes ride on full-size segments (jumbo underlay).
+            m_p2p.SetDeviceAttribute("Mtu", UintegerValue(1500 + NshHeader::kSize));
+        }
         Ipv4AddressHelper addresses;
         int64_t lossStream = 0;
         for (size_t i = 0; i < m_s.links.size(); ++i)
@@ -432,6 +448,7 @@ private:
                 m_proxies.emplace_back(i, InstallProxy(NodeAt(i), n, kProxyStreams + int64_t(i)));
             }
         }
+        InstallNsh();
         for (const auto& np : ResolvePolicies(m_s, m_plan))
         {
             DyscoHelper::AddPolicy(NodeAt(np.node), np.policy);
@@ -448,10 +465,54 @@ private:
         }
     }
 
+    /// Delivered bytes per traffic entry now (receiver side forward, client side reverse).
+    void SampleGoodput()
+    {
+        GoodputSample g;
+        g.timeS = Simulator::Now().GetSeconds();
+        g.bytesPerTraffic.assign(m_s.traffic.size(), 0);
+        for (const auto& st : m_ctx->streams)
+        {
+            g.bytesPerTraffic[st.traffic] += st.sender->GetReverseBytesReceived();
+        }
+        for (const auto& [key, rx] : m_receivers)
+        {
+            for (const auto& rec : rx->GetRecords())
+            {
+                if (rec.idComplete && rec.streamId >= 1 && rec.streamId <= m_ctx->streams.size())
+                {
+                    g.bytesPerTraffic[m_ctx->streams[rec.streamId - 1].traffic] +=
+                        rec.bytesReceived;
+                }
+            }
+        }
+        m_goodput.push_back(std::move(g));
+        Simulator::Schedule(Seconds(m_s.goodputSampleS), &Simulation::SampleGoodput, this);
+    }
+
+    /// The NSH encapsulation baseline, if the scenario has one.
+    void InstallNsh()
+    {
+        const NshSpec& n = m_s.nsh;
+        const Time cost = NanoSeconds(int64_t(n.functionCostUs * 1000 + 0.5));
+        for (size_t e : n.edges)
+        {
+            m_nsh.emplace_back(e, NshChaining::Install(NodeAt(e), NshChaining::EDGE, cost,
+                                                       uint8_t(n.functions.size())));
+        }
+        for (size_t f : n.functions)
+        {
+            m_nsh.emplace_back(f, NshChaining::Install(NodeAt(f), NshChaining::FUNCTION, cost,
+                                                       uint8_t(n.functions.size())));
+        }
+    }
+
     /// One receiver per (host, port); every session is one sender with its own stream id.
     void InstallTraffic()
     {
         uint64_t nextStream = 1;
+        Ptr<UniformRandomVariable> jitter = CreateObject<UniformRandomVariable>();
+        jitter->SetStream(kStartJitterStream); // start jitter draws disturb no other stream
         for (const auto& t : m_s.traffic)
         {
             auto key = std::make_pair(t.to, t.port);
@@ -491,7 +552,9 @@ private:
                 info.session.streamId = nextStream++;
                 info.session.from = m_s.nodes[t.from].name;
                 info.session.to = m_s.nodes[t.to].name;
-                info.session.startS = t.startS + t.intervalS * k;
+                info.session.startS =
+                    t.startS + t.intervalS * k +
+                    (t.startJitterS > 0 ? jitter->GetValue(0, t.startJitterS) : 0.0);
                 info.session.bytesRequested = t.bytes;
                 info.session.reverseRequested = t.reverseBytes;
                 NodeAt(t.from)->AddApplication(info.app);
@@ -542,6 +605,11 @@ private:
             out.clientClosed = app->IsPeerClosed();
             out.clientReset = app->IsReset();
             out.cutShort = app->WasCutShort();
+            out.connectS = app->GetConnectTime().IsStrictlyPositive()
+                               ? app->GetConnectTime().GetSeconds()
+                               : -1;
+            out.clientCloseS =
+                app->GetCloseTime().IsStrictlyPositive() ? app->GetCloseTime().GetSeconds() : -1;
             if (const StreamApps* st = m_ctx->Stream(out.streamId))
             {
                 out.injected = st->injected;
@@ -602,6 +670,16 @@ private:
             a.counters["binding_drops"] = agent->GetDropCount();
             a.counters["reroutes"] = agent->GetRerouteCount();
             r->agents.push_back(a);
+        }
+        for (const auto& [node, nsh] : m_nsh)
+        {
+            MiddleboxResult m;
+            m.node = m_s.nodes[node].name;
+            m.kind = "nsh";
+            m.counters = {{"encapsulated", nsh->GetEncapsulated()},
+                          {"decapsulated", nsh->GetDecapsulated()},
+                          {"processed", nsh->GetProcessed()}};
+            r->middleboxes.push_back(m);
         }
         for (const auto& [node, monitor] : m_monitors)
         {
@@ -691,6 +769,8 @@ private:
     PointToPointHelper m_p2p; ///< kept for EnablePcapAll after every link exists
     std::vector<std::pair<size_t, Ptr<DyscoMonitor>>> m_monitors;
     std::vector<std::pair<size_t, Ptr<DyscoProxy>>> m_proxies;
+    std::vector<std::pair<size_t, Ptr<NshChaining>>> m_nsh;
+    std::vector<GoodputSample> m_goodput;
     std::map<std::pair<size_t, uint16_t>, Ptr<DyscoStreamReceiver>> m_receivers;
     std::vector<SenderInfo> m_senders;
 #ifdef DYSCO_WITH_CHECKER

@@ -148,6 +148,7 @@ struct TcpSpec
     bool windowScaling = true;
     uint32_t sndBufBytes = 131072; ///< ns-3's default socket buffers
     uint32_t rcvBufBytes = 131072;
+    double minRtoS = 1.0; ///< ns-3's default; Linux uses 0.2
 };
 
 struct PolicySpec
@@ -170,7 +171,8 @@ struct TrafficSpec
     uint32_t sessions = 1;
     uint64_t bytes = 0; ///< per session
     double startS = 0.0;
-    double intervalS = 0.0; ///< between consecutive session starts
+    double intervalS = 0.0;    ///< between consecutive session starts
+    double startJitterS = 0.0; ///< each start delayed by U[0, this), seeded
     uint16_t port = 80;
     uint32_t sendSize = 0;     ///< bytes per socket write; 0 = the sender's default
     uint64_t reverseBytes = 0; ///< per session, streamed back by the receiver
@@ -272,6 +274,16 @@ struct QuickSpec
     std::optional<uint64_t> maxBytes;    ///< per session and direction
 };
 
+/// The NSH-style encapsulation baseline (model/ns3/nsh-chaining.*): a static chain along
+/// the routed path. Edges encapsulate transit TCP (38 bytes) and decapsulate; functions
+/// decapsulate, wait their cost and re-encapsulate. Empty edges: not used.
+struct NshSpec
+{
+    std::vector<size_t> edges;
+    std::vector<size_t> functions;
+    double functionCostUs = 16.5;
+};
+
 struct Scenario
 {
     std::string file; ///< where it was loaded from, for messages
@@ -289,6 +301,9 @@ struct Scenario
     std::vector<ReconfigSpec> reconfigurations;
     std::vector<InjectionSpec> injections;
     std::vector<AttackSpec> attacks;
+    NshSpec nsh;
+    /// Delivered bytes per traffic entry are sampled this often (goodput.csv); 0: not.
+    double goodputSampleS = 0.01;
 
     /// Index of the node called `name`, if any.
     std::optional<size_t> FindNode(const std::string& name) const;

@@ -86,7 +86,7 @@ public:
         JsonObject top(m_file, "$", doc, "a scenario object (see scenarios/README.md)");
         top.AllowOnly({"name", "description", "seed", "duration_s", "quick", "nodes", "links",
                        "tcp", "policies", "traffic", "dysco", "reconfigurations", "injections",
-                       "attacks"});
+                       "attacks", "nsh"});
         m_s.file = m_file;
         m_s.name = top.String("name", "a scenario name", FileStem(m_file));
         if (m_s.name.empty())
@@ -122,6 +122,11 @@ public:
                               top.PathOf("reconfigurations"));
         ParseInjections(top.Array("injections", "an array of FIN/RST injections", false),
                         top.PathOf("injections"));
+        if (top.Has("nsh"))
+        {
+            ParseNsh(JsonObject(m_file, top.PathOf("nsh"), doc.at("nsh"),
+                                "an NSH baseline object {edges, functions, function_cost_us}"));
+        }
         return m_s;
     }
 
@@ -451,7 +456,8 @@ private:
 
     void ParseTcp(const JsonObject& o)
     {
-        o.AllowOnly({"segment_size", "sack", "timestamps", "window_scaling", "snd_buf", "rcv_buf"});
+        o.AllowOnly({"segment_size", "sack", "timestamps", "window_scaling", "snd_buf", "rcv_buf",
+                     "min_rto_s"});
         TcpSpec& t = m_s.tcp;
         t.segmentSize = uint32_t(o.Unsigned("segment_size", 64, kMaxSegmentSize,
                                             "a TCP segment size in bytes", t.segmentSize));
@@ -462,6 +468,7 @@ private:
             o.Unsigned("snd_buf", 1024, 1u << 30, "a send buffer size in bytes", t.sndBufBytes));
         t.rcvBufBytes = uint32_t(
             o.Unsigned("rcv_buf", 1024, 1u << 30, "a receive buffer size in bytes", t.rcvBufBytes));
+        t.minRtoS = o.Number("min_rto_s", 0.001, 60, false, "a minimum RTO in seconds", t.minRtoS);
         if (!t.windowScaling)
         {
             for (size_t i = 0; i < m_s.links.size(); ++i)
@@ -670,7 +677,7 @@ private:
             std::string at = path + "[" + std::to_string(i) + "]";
             JsonObject o(m_file, at, traffic[i], "a traffic object {from, to, sessions, bytes}");
             o.AllowOnly({"from", "to", "sessions", "bytes", "start_s", "interval_s", "port",
-                         "send_size", "reverse_bytes", "rate"});
+                         "send_size", "reverse_bytes", "rate", "start_jitter_s"});
             TrafficSpec t;
             t.from = HostRef(o, "from");
             t.to = HostRef(o, "to");
@@ -684,6 +691,8 @@ private:
             t.startS = o.Number("start_s", 0, 1e6, false, "a start time in seconds", 0.0);
             t.intervalS =
                 o.Number("interval_s", 0, 1e6, false, "seconds between session starts", 0.0);
+            t.startJitterS = o.Number("start_jitter_s", 0, 1e6, false,
+                                      "a random start delay bound in seconds", 0.0);
             t.port = uint16_t(o.Unsigned("port", 1, 65535, "a server port", 80));
             t.sendSize =
                 uint32_t(o.Unsigned("send_size", 1, 1u << 20, "a socket write size in bytes", 0));
@@ -701,6 +710,42 @@ private:
             }
             m_s.traffic.push_back(t);
         }
+    }
+
+    /// The NSH baseline: two or more edge nodes, functions that are middleboxes.
+    void ParseNsh(const JsonObject& o)
+    {
+        o.AllowOnly({"edges", "functions", "function_cost_us"});
+        auto nodes = [&](const char* key, const char* what, std::vector<size_t>* out)
+        {
+            const json& a = o.Array(key, std::string("an array of ") + what + " node names", true);
+            for (size_t k = 0; k < a.size(); ++k)
+            {
+                std::string kp = o.PathOf(key) + "[" + std::to_string(k) + "]";
+                size_t n = NodeRef(m_file, kp, a[k]);
+                if (std::find(out->begin(), out->end(), n) != out->end())
+                {
+                    throw ScenarioError(m_file, kp,
+                                        "node \"" + m_s.nodes[n].name + "\" is listed twice");
+                }
+                out->push_back(n);
+            }
+        };
+        nodes("edges", "edge", &m_s.nsh.edges);
+        nodes("functions", "service-function", &m_s.nsh.functions);
+        if (m_s.nsh.edges.size() < 2)
+        {
+            o.Fail("edges", "expected at least two edge nodes (classifier and terminator)");
+        }
+        for (size_t f : m_s.nsh.functions)
+        {
+            if (std::find(m_s.nsh.edges.begin(), m_s.nsh.edges.end(), f) != m_s.nsh.edges.end())
+            {
+                o.Fail("functions", "node \"" + m_s.nodes[f].name + "\" is also an edge");
+            }
+        }
+        m_s.nsh.functionCostUs =
+            o.Number("function_cost_us", 0, 1e6, false, "a per-packet cost in microseconds", 16.5);
     }
 
     void ParseAgents(const JsonObject& o)
@@ -1151,7 +1196,7 @@ CheckTiming(const Scenario& s, bool quick)
             throw ScenarioError(s.file, at + ".start_s",
                                 "starts at " + Seconds(t.startS) + ", not before " + stop);
         }
-        double last = t.startS + t.intervalS * double(t.sessions - 1);
+        double last = t.startS + t.intervalS * double(t.sessions - 1) + t.startJitterS;
         if (last >= s.durationS)
         {
             throw ScenarioError(s.file, at + ".interval_s",

@@ -1,6 +1,7 @@
 #include "summary.h"
 
 #include "migration_report.h"
+#include "timing_summary.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -132,6 +133,7 @@ MakeSummary(const RunResult& r, const CheckOutcome& check, const std::string& gi
     j["control"] = {{"sent", Sum(r, "control_sent")},
                     {"received", Sum(r, "control_received")},
                     {"dropped", Sum(r, "control_dropped")}};
+    j["timing"] = TimingSummary(r);
 
     ordered_json properties = ordered_json::object();
     for (const auto& [name, verdict] : check.properties)

@@ -12,6 +12,7 @@ PACKAGES=(
     libdpdk-dev iproute2 curl
     libssl-dev
     clang-14 libclang-rt-14-dev
+    parallel slurm-wlm munge
 )
 
 missing=()

@@ -59,18 +59,28 @@ TEST(ArgsParse, Errors)
               "unexpected argument 'b.json' (the scenario is 'a.json')");
 }
 
-TEST(ArgsParse, HelpVersionAndPlannedSubcommands)
+TEST(ArgsParse, HelpVersionAndOwnParsers)
 {
     EXPECT_EQ(ParseCommandLine({"--help"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"run", "-h"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"help"}).kind, CliCommand::Kind::kHelp);
     EXPECT_EQ(ParseCommandLine({"--version"}).kind, CliCommand::Kind::kVersion);
-    for (const char* sub : {"reproduce", "campaign"})
-    {
-        CliCommand c = ParseCommandLine({sub, "whatever"});
-        EXPECT_EQ(c.kind, CliCommand::Kind::kNotImplemented) << sub;
-        EXPECT_EQ(c.subcommand, sub);
-    }
+    // reproduce and campaign parse their own arguments (their --help included).
+    CliCommand r = ParseCommandLine({"reproduce", "fig8", "--help"});
+    EXPECT_EQ(r.kind, CliCommand::Kind::kReproduce);
+    EXPECT_EQ(r.checkArgs, (std::vector<std::string>{"fig8", "--help"}));
+    EXPECT_EQ(ParseCommandLine({"campaign", "s.json"}).kind, CliCommand::Kind::kCampaign);
+    EXPECT_THROW(ParseCommandLine({"frobnicate"}), UsageError);
+}
+
+TEST(ArgsParse, ReproduceAndCampaignPassTheirArgumentsThrough)
+{
+    CliCommand c = ParseCommandLine({"reproduce", "fig8", "--quick", "--help"});
+    EXPECT_EQ(c.kind, CliCommand::Kind::kReproduce);
+    EXPECT_EQ(c.checkArgs, (std::vector<std::string>{"fig8", "--quick", "--help"}));
+    c = ParseCommandLine({"campaign", "s.json", "--emit", "jobs"});
+    EXPECT_EQ(c.kind, CliCommand::Kind::kCampaign);
+    EXPECT_EQ(c.checkArgs, (std::vector<std::string>{"s.json", "--emit", "jobs"}));
 }
 
 TEST(ArgsParse, CheckPassesItsArgumentsThrough)

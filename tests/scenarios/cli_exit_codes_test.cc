@@ -47,16 +47,6 @@ TEST(CliExitCodes, UsageErrorsAreTwo)
     EXPECT_EQ(r.exitCode, 2);
 }
 
-TEST(CliExitCodes, PlannedSubcommandsAreNotImplemented)
-{
-    for (const char* sub : {"reproduce", "campaign"})
-    {
-        ProcessResult r = RunDyscosim({sub});
-        EXPECT_EQ(r.exitCode, 2) << sub;
-        EXPECT_EQ(r.err, std::string("dyscosim ") + sub + ": not implemented yet\n");
-    }
-}
-
 TEST(CliExitCodes, BadScenarioIsTwoAndNothingRuns)
 {
     std::string dir = ScratchDir("bad");
