@@ -35,15 +35,15 @@ struct CliCommand
 {
     enum class Kind
     {
-        kHelp,           ///< print usage, exit 0
-        kVersion,        ///< print the git describe, exit 0
-        kRun,            ///< dyscosim run ...
-        kCheck,          ///< dyscosim check ... (arguments in checkArgs, parsed by the checker)
-        kDiagram,        ///< dyscosim diagram ... (arguments parsed by the diagram command)
-        kFuzz,           ///< dyscosim fuzz ...
-        kRegress,        ///< dyscosim regress ...
-        kCampaign,       ///< dyscosim campaign ... (arguments parsed by the campaign command)
-        kReproduce,      ///< dyscosim reproduce ... (arguments parsed by the command)
+        kHelp,      ///< print usage, exit 0
+        kVersion,   ///< print the git describe, exit 0
+        kRun,       ///< dyscosim run ...
+        kCheck,     ///< dyscosim check ... (arguments in checkArgs, parsed by the checker)
+        kDiagram,   ///< dyscosim diagram ... (arguments parsed by the diagram command)
+        kFuzz,      ///< dyscosim fuzz ...
+        kRegress,   ///< dyscosim regress ...
+        kCampaign,  ///< dyscosim campaign ... (arguments parsed by the campaign command)
+        kReproduce, ///< dyscosim reproduce ... (arguments parsed by the command)
     };
     Kind kind = Kind::kHelp;
     std::string subcommand;

@@ -215,9 +215,8 @@ private:
         {
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
-            o.AllowOnly(
-                {"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat", "cgnat",
-                         "proxy"});
+            o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat",
+                         "cgnat", "proxy"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))

@@ -260,8 +260,7 @@ Agent::Process(Direction dir, std::vector<uint8_t>& packet, uint64_t nowNs)
         FiveTuple t;
         t.srcIp = Load32(&packet[12]);
         t.dstIp = Load32(&packet[16]);
-        return Drop(AgentEventKind::kMalformedDrop, &m_counters.malformed, t, uint32_t(err),
-                    nowNs);
+        return Drop(AgentEventKind::kMalformedDrop, &m_counters.malformed, t, uint32_t(err), nowNs);
     }
     return dir == Direction::kEgress ? Egress(packet, nowNs) : Ingress(packet, nowNs);
 }
@@ -433,8 +432,8 @@ Agent::Ingress(std::vector<uint8_t>& packet, uint64_t nowNs)
     PacketView v(packet.data(), packet.size());
     const FiveTuple t = v.Tuple();
     // A chain SYN addressed to another host (this node only routes it) passes untouched.
-    if (IsPlainSyn(v.Flags()) && v.PayloadLength() > 0 && v.HasFullPayload() &&
-        IsLocal(t.dstIp) && LooksLikeSynPayload(v.Payload(), v.PayloadLength()))
+    if (IsPlainSyn(v.Flags()) && v.PayloadLength() > 0 && v.HasFullPayload() && IsLocal(t.dstIp) &&
+        LooksLikeSynPayload(v.Payload(), v.PayloadLength()))
     {
         return AcceptChainSyn(packet, nowNs);
     }
@@ -538,8 +537,7 @@ Agent::StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const 
     FiveTuple sub;
     if (!NewRightSubsession(policy.chain.empty() ? session.dstIp : policy.chain.front(), &sub))
     {
-        return Drop(AgentEventKind::kPortsExhausted, &m_counters.portsExhausted, session, 0,
-                    nowNs);
+        return Drop(AgentEventKind::kPortsExhausted, &m_counters.portsExhausted, session, 0, nowNs);
     }
     uint32_t idx = m_sessions.Allocate();
     Session& s = m_sessions.Get(idx);
@@ -564,8 +562,7 @@ Agent::StartChain(std::vector<uint8_t>& packet, const FiveTuple& session, const 
     if (!SendChainSyn(packet, s))
     {
         FreeSession(idx, nowNs);
-        return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, session, 0,
-                    nowNs);
+        return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, session, 0, nowNs);
     }
     return Verdict::kForward;
 }
@@ -617,14 +614,13 @@ Agent::AcceptChainSyn(std::vector<uint8_t>& packet, uint64_t nowNs)
     SynPayloadError err = DecodeSynPayload(v.Payload(), v.PayloadLength(), &payload);
     if (err != SynPayloadError::kOk)
     {
-        return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, wire,
-                    uint32_t(err), nowNs);
+        return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, wire, uint32_t(err),
+                    nowNs);
     }
     // The list must name this host first; a SYN meant for someone else is not ours to splice.
     if (!IsLocal(payload.addresses.front()) || !IsLocal(wire.dstIp))
     {
-        return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, wire, 100,
-                    nowNs);
+        return Drop(AgentEventKind::kBadSynPayload, &m_counters.badSynPayload, wire, 100, nowNs);
     }
     if (const uint32_t refusal = CheckChainList(payload.addresses))
     {
@@ -733,14 +729,13 @@ Agent::ForwardTaggedSyn(std::vector<uint8_t>& packet, uint32_t tag, uint64_t now
         FiveTuple sub;
         if (!NewRightSubsession(s.nextAddresses.front(), &sub))
         {
-            return Drop(AgentEventKind::kPortsExhausted, &m_counters.portsExhausted, t, 0,
-                        nowNs);
+            return Drop(AgentEventKind::kPortsExhausted, &m_counters.portsExhausted, t, 0, nowNs);
         }
         // The header leaving the middlebox is this side's session header (a NAT may have
         // changed it).
         s.rightSession = t;
         s.rightSub = sub;
-            s.rightPending = false;
+        s.rightPending = false;
         m_sessions.Insert(MapDirection::kEgress, t, sub, idx, true);
         m_sessions.Insert(MapDirection::kIngress, sub.Reversed(), t.Reversed(), idx, false);
         Emit(AgentEventKind::kChainHop, t, sub, uint32_t(s.nextAddresses.size()), nowNs);
@@ -893,8 +888,7 @@ Agent::ExpireIdle(uint64_t nowNs)
         {
             continue;
         }
-        if (nowNs - s.closedAtNs >= m_config.closeLingerNs &&
-            !MutantActive(Mutant::kNoFreeAtClose))
+        if (nowNs - s.closedAtNs >= m_config.closeLingerNs && !MutantActive(Mutant::kNoFreeAtClose))
         {
             FreeSession(idx, nowNs);
             ++freed;
@@ -931,13 +925,15 @@ Agent::ExpireIdle(uint64_t nowNs)
     {
         m_lastScanNs = nowNs;
         std::vector<uint32_t> idle;
-        m_sessions.Scan([&](uint32_t idx, Session& s, bool active) {
-            s.idleScans = active ? 0 : uint8_t(s.idleScans + 1);
-            if (s.idleScans >= 4)
+        m_sessions.Scan(
+            [&](uint32_t idx, Session& s, bool active)
             {
-                idle.push_back(idx);
-            }
-        });
+                s.idleScans = active ? 0 : uint8_t(s.idleScans + 1);
+                if (s.idleScans >= 4)
+                {
+                    idle.push_back(idx);
+                }
+            });
         for (uint32_t idx : idle)
         {
             FreeSession(idx, nowNs);

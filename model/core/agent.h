@@ -204,11 +204,10 @@ private:
     bool NewRightSubsession(uint32_t next, FiveTuple* sub);
     /// One packet of ProcessInPlace(): false, with nothing changed or counted, if the packet
     /// is not one it takes. `e` is the packet's map entry if `looked` (nullptr: none).
-    bool InPlace(Direction dir, uint8_t* data, size_t len, MapEntry* e, bool looked,
-                 uint64_t nowNs, Verdict* verdict);
+    bool InPlace(Direction dir, uint8_t* data, size_t len, MapEntry* e, bool looked, uint64_t nowNs,
+                 Verdict* verdict);
     Verdict Translate(PacketView& v, MapEntry& e, MapDirection dir, uint64_t nowNs);
-    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir,
-                      uint64_t nowNs);
+    Verdict Translate(std::vector<uint8_t>& packet, MapEntry& e, MapDirection dir, uint64_t nowNs);
     void TrackClose(uint32_t index, uint8_t flags, bool towardRight, uint64_t nowNs);
     /// Notes a packet of `stream` seen on `side` (0 left, 1 right) of this agent. The track
     /// keeps the left side's numbers: when this host's middlebox shifts the session

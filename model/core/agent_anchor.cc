@@ -2,7 +2,6 @@
 // two-path phase with its allocation rules and packet splitting, the teardown predicate,
 // the switch to the new path, and aborts.
 #include "agent.h"
-
 #include "bytes.h"
 #include "mutant.h"
 #include "options.h"
@@ -170,8 +169,8 @@ Agent::NoteWindowScales(MapEntry& e, Session& s, int side, uint8_t from, uint8_t
 {
     s.wsFrom[side] = from;
     s.wsTo[side] = to;
-    e.flags = uint8_t(from != to ? (e.flags | MapEntry::kRescale)
-                                 : (e.flags & ~MapEntry::kRescale));
+    e.flags =
+        uint8_t(from != to ? (e.flags | MapEntry::kRescale) : (e.flags & ~MapEntry::kRescale));
 }
 
 Verdict
@@ -221,10 +220,9 @@ Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
     }
     // Answer the handshake here: the endpoint behind us never sees the new path's SYN.
     m_outputs.push_back(BuildTcpPacket(wire.dstIp, wire.srcIp, wire.dstPort, wire.srcPort,
-                                       rc->synAckSeq, rc->synSeq + 1,
-                                       tcpflag::kSyn | tcpflag::kAck, 65535,
-                                       s.synAckOptions.data(), s.synAckOptions.size(), nullptr,
-                                       0));
+                                       rc->synAckSeq, rc->synSeq + 1, tcpflag::kSyn | tcpflag::kAck,
+                                       65535, s.synAckOptions.data(), s.synAckOptions.size(),
+                                       nullptr, 0));
     ++m_counters.newPathHandshake;
     return Verdict::kConsume;
 }
@@ -526,13 +524,15 @@ Agent::AnchorOut(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const SeqDelta newDelta = NewDelta(idx, side);
     const FiveTuple oldSub = side == 1 ? s.rightSub : s.leftSub.Reversed();
     const FiveTuple newSub = side == 1 ? rc->newSub : rc->newSub.Reversed();
-    auto sendOldAck = [&](uint32_t value) {
+    auto sendOldAck = [&](uint32_t value)
+    {
         std::vector<uint8_t> extra = PureAck(pkt, value);
         ToPath(extra, oldSub, oldDelta);
         m_outputs.push_back(std::move(extra));
         tp.AckSent(Seq(value));
     };
-    auto noteNewAck = [&](uint32_t value) {
+    auto noteNewAck = [&](uint32_t value)
+    {
         tp.AckSent(Seq(value));
         if (!rc->hasNewAck || rc->lastNewAck < Seq(value))
         {
@@ -668,8 +668,8 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const uint8_t flags = v.Flags();
     const uint32_t seq = v.SeqNumber();
     const uint32_t ack = v.AckNumber();
-    const bool pureAck = v.PayloadLength() == 0 &&
-                         !(flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst));
+    const bool pureAck =
+        v.PayloadLength() == 0 && !(flags & (tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst));
     if (isNew)
     {
         if (side == 1 && (flags & tcpflag::kSyn) && (flags & tcpflag::kAck))
@@ -680,10 +680,9 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
             // its scale; our endpoint was told another one if a proxy ended its session.
             NoteWindowScales(e, s, 1, WindowShiftOf(v.Tcp() + 20, v.TcpHeaderLength() - 20),
                              WindowShiftOf(s.synAckOptions.data(), s.synAckOptions.size()));
-            m_outputs.push_back(BuildTcpPacket(rc->newSub.srcIp, rc->newSub.dstIp,
-                                               rc->newSub.srcPort, rc->newSub.dstPort,
-                                               rc->synSeq + 1, seq + 1, tcpflag::kAck, 65535,
-                                               nullptr, 0, nullptr, 0));
+            m_outputs.push_back(BuildTcpPacket(
+                rc->newSub.srcIp, rc->newSub.dstIp, rc->newSub.srcPort, rc->newSub.dstPort,
+                rc->synSeq + 1, seq + 1, tcpflag::kAck, 65535, nullptr, 0, nullptr, 0));
             ++m_counters.newPathHandshake;
             if (rc->phase == ReconfigPhase::kNewPathSyn)
             {
@@ -740,9 +739,8 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
     const uint32_t len = SegmentLength(v);
     const int stream = towardRight ? 0 : 1;
     // The paths reorder: old-path data can arrive after new-path data with a higher ack.
-    const uint32_t ackL = (flags & tcpflag::kAck) && len > 0
-                              ? RaiseStaleAck(idx, side, stream, v)
-                              : ack;
+    const uint32_t ackL =
+        (flags & tcpflag::kAck) && len > 0 ? RaiseStaleAck(idx, side, stream, v) : ack;
     NoteTrack(idx, side, stream, seqL, len, (flags & tcpflag::kAck) != 0, ackL);
     rc->paths.DataReceived(isNew ? Path::kNew : Path::kOld, Seq(seqL), len);
     if (flags & tcpflag::kAck)

@@ -1,7 +1,6 @@
 // Control messages and locks (§3.1, §3.2, §3.5): decoding, hop-by-hop relaying along the
 // old path, the lock rules, cancellation, and the trigger a middlebox uses to leave.
 #include "agent.h"
-
 #include "mutant.h"
 #include "syn_payload.h"
 
@@ -44,8 +43,7 @@ Agent::HandleControl(const uint8_t* payload, size_t len, uint32_t from, uint64_t
     {
         ++m_counters.controlDropped;
         ++m_counters.dropped;
-        Emit(AgentEventKind::kControlDropped, FiveTuple{}, FiveTuple{}, 100 + uint32_t(err),
-             nowNs);
+        Emit(AgentEventKind::kControlDropped, FiveTuple{}, FiveTuple{}, 100 + uint32_t(err), nowNs);
         return Verdict::kDrop;
     }
     // A MAC is checked whatever the message (acks and messages for unknown sessions too):
@@ -326,8 +324,7 @@ Agent::RequestDeletion(const FiveTuple& session, uint64_t nowNs)
 }
 
 bool
-Agent::SetMiddleboxDelta(const FiveTuple& session, SeqDelta clientToServer,
-                         SeqDelta serverToClient)
+Agent::SetMiddleboxDelta(const FiveTuple& session, SeqDelta clientToServer, SeqDelta serverToClient)
 {
     int64_t found = SessionIndexOf(session);
     if (found < 0)
@@ -423,7 +420,8 @@ Agent::OnRequestLock(uint32_t index, ControlMessage m, uint64_t nowNs)
             break;
         }
         [[fallthrough]]; // no room to wait: refuse, as a locked subsession would
-    case LockAction::kNack: {
+    case LockAction::kNack:
+    {
         ControlMessage nack = m;
         nack.type = ControlType::kNackLock;
         SendLeft(index, std::move(nack), nowNs);
@@ -453,7 +451,8 @@ Agent::OnAckLock(uint32_t index, ControlMessage m, uint64_t nowNs)
         SendLeft(index, std::move(m), nowNs);
         ReleaseSaved(index, nowNs);
         break;
-    case LockAction::kMine: {
+    case LockAction::kMine:
+    {
         Reconfig* rc = s.reconfig[1].get();
         if (rc == nullptr || rc->id != RequestorOf(m) || rc->phase != ReconfigPhase::kLocking)
         {
@@ -563,8 +562,7 @@ Agent::OnAckCancel(uint32_t index, ControlMessage m, uint64_t nowNs)
         if (rc != nullptr && rc->id == RequestorOf(m) && rc->phase == ReconfigPhase::kCancelling)
         {
             ++m_counters.reconfigAborted;
-            EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, rc->abortReason,
-                         nowNs);
+            EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, rc->abortReason, nowNs);
             EndReconfig(index, 1);
             ReleaseHeld(index, nowNs);
             ReleaseSaved(index, nowNs);
@@ -620,8 +618,7 @@ Agent::OnOldPath(uint32_t index, const ControlMessage& m, bool fromLeft, uint64_
 void
 Agent::OnControlFailed(const ControlMessage& m, uint64_t nowNs)
 {
-    Emit(AgentEventKind::kControlDropped, FiveTuple{}, m.subsession, 200 + uint32_t(m.type),
-         nowNs);
+    Emit(AgentEventKind::kControlDropped, FiveTuple{}, m.subsession, 200 + uint32_t(m.type), nowNs);
     if (m.leftAnchor != m_config.address)
     {
         return;

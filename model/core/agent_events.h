@@ -23,16 +23,16 @@ enum class AgentEventKind
     kPortsExhausted, ///< no free subsession port; the SYN is dropped (TCP will retry)
 
     // reconfiguration (§3); `request` names it, `detail` as noted
-    kLockChanged,        ///< the lock on the right subsession changed; detail = LockState
-    kReconfigStarted,    ///< this agent (left anchor) sent requestLock
-    kReconfigPhase,      ///< an anchor entered a phase; detail = ReconfigPhase
-    kReconfigSucceeded,  ///< old path torn down at this anchor; detail = duration in us
-    kReconfigAborted,    ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed
-    kControlSent,        ///< detail = ControlType
-    kControlReceived,    ///< detail = ControlType
-    kControlDropped,     ///< malformed, unknown session or wrong state; detail = reason
-    kSplit,              ///< a segment was cut between the two paths
-    kTeardown,           ///< an anchor's teardown predicate held; `vars` holds its variables
+    kLockChanged,       ///< the lock on the right subsession changed; detail = LockState
+    kReconfigStarted,   ///< this agent (left anchor) sent requestLock
+    kReconfigPhase,     ///< an anchor entered a phase; detail = ReconfigPhase
+    kReconfigSucceeded, ///< old path torn down at this anchor; detail = duration in us
+    kReconfigAborted,   ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed
+    kControlSent,       ///< detail = ControlType
+    kControlReceived,   ///< detail = ControlType
+    kControlDropped,    ///< malformed, unknown session or wrong state; detail = reason
+    kSplit,             ///< a segment was cut between the two paths
+    kTeardown,          ///< an anchor's teardown predicate held; `vars` holds its variables
 
     // security (control_auth.h)
     kControlRejected, ///< a control message failed authentication; detail = ControlReject
@@ -108,12 +108,12 @@ struct AgentCounters
     uint64_t reconfigNacked = 0;
     uint64_t controlSent = 0;
     uint64_t controlReceived = 0;
-    uint64_t controlDropped = 0;    ///< malformed, unknown session, unexpected in this state
-    uint64_t splits = 0;            ///< segments cut between old and new path
-    uint64_t newPathHandshake = 0;  ///< SYN/SYN-ACK/ACK packets consumed by anchors
-    uint64_t held = 0;              ///< packets held by state migrations (§3.4)
-    uint64_t heldDropped = 0;       ///< packets beyond maxHeldBytes, dropped (TCP resends)
-    uint64_t staleResets = 0;       ///< resets on an old path this anchor is done with (dropped)
+    uint64_t controlDropped = 0;   ///< malformed, unknown session, unexpected in this state
+    uint64_t splits = 0;           ///< segments cut between old and new path
+    uint64_t newPathHandshake = 0; ///< SYN/SYN-ACK/ACK packets consumed by anchors
+    uint64_t held = 0;             ///< packets held by state migrations (§3.4)
+    uint64_t heldDropped = 0;      ///< packets beyond maxHeldBytes, dropped (TCP resends)
+    uint64_t staleResets = 0;      ///< resets on an old path this anchor is done with (dropped)
 
     // security: control messages rejected, by reason (sum in controlRejected; also in dropped)
     uint64_t controlRejected = 0;

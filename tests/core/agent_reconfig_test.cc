@@ -41,7 +41,9 @@ Tcp(const FiveTuple& t, uint32_t seq, uint32_t ack, uint8_t flags, uint32_t len 
 
 struct View
 {
-    explicit View(const std::vector<uint8_t>& p) : bytes(p), v(bytes.data(), bytes.size())
+    explicit View(const std::vector<uint8_t>& p)
+        : bytes(p)
+        , v(bytes.data(), bytes.size())
     {
         EXPECT_EQ(v.Parse(), ParseError::kOk);
     }
@@ -68,16 +70,18 @@ struct Chain
           std::vector<uint32_t> extra = {},
           std::function<void(uint32_t, std::vector<uint8_t>&)> mb = nullptr, SeqDelta up_ = 0,
           SeqDelta down_ = 0, uint32_t declareAt = 0)
-        : isnA(isnA_),
-          isnD(isnD_),
-          up(up_),
-          down(down_)
+        : isnA(isnA_)
+        , isnD(isnD_)
+        , up(up_)
+        , down(down_)
     {
         net.middlebox = mb;
         if (declareAt != 0)
         {
-            net.middlebox = [this, mb, declareAt](uint32_t node, std::vector<uint8_t>& pkt) {
-                if (node == declareAt && pkt[9] == kProtoTcp && View(pkt).v.Flags() == tcpflag::kSyn)
+            net.middlebox = [this, mb, declareAt](uint32_t node, std::vector<uint8_t>& pkt)
+            {
+                if (node == declareAt && pkt[9] == kProtoTcp &&
+                    View(pkt).v.Flags() == tcpflag::kSyn)
                 {
                     net[node].SetMiddleboxDelta(session, up, down);
                 }
@@ -229,7 +233,8 @@ TEST(AgentReconfig, ReplacingOneMiddleboxByTwo)
 std::function<void(uint32_t, std::vector<uint8_t>&)>
 Shifter(SeqDelta up, SeqDelta down)
 {
-    return [up, down](uint32_t node, std::vector<uint8_t>& pkt) {
+    return [up, down](uint32_t node, std::vector<uint8_t>& pkt)
+    {
         PacketView v(pkt.data(), pkt.size());
         ASSERT_EQ(v.Parse(), ParseError::kOk);
         if (node != kB)
@@ -295,7 +300,8 @@ std::function<void(uint32_t, std::vector<uint8_t>&)>
 ShifterAt(uint32_t at, SeqDelta up, SeqDelta down)
 {
     auto shift = Shifter(up, down);
-    return [at, shift](uint32_t node, std::vector<uint8_t>& pkt) { shift(node == at ? kB : 0, pkt); };
+    return [at, shift](uint32_t node, std::vector<uint8_t>& pkt)
+    { shift(node == at ? kB : 0, pkt); };
 }
 
 /// An anchor whose own middlebox shifts sequence numbers: its agent sees the session's
@@ -354,7 +360,8 @@ TEST(AgentReconfig, OldBytesStayOnTheOldPathAndStraddlingSegmentsAreCut)
     Chain c({kB});
     // A's first 1000 bytes are lost on the old path before the reconfiguration starts.
     bool dropNext = true;
-    c.net.lose = [&](const WirePacket& w) {
+    c.net.lose = [&](const WirePacket& w)
+    {
         if (dropNext && w.from == kA && w.to == kB && w.bytes[9] == kProtoTcp &&
             w.bytes.size() > 100)
         {
@@ -479,7 +486,8 @@ TEST(AgentReconfig, LostControlMessagesAreRetransmitted)
 {
     Chain c({kB});
     int dropped = 0;
-    c.net.lose = [&](const WirePacket& w) {
+    c.net.lose = [&](const WirePacket& w)
+    {
         // Lose the first copy of every control message type once.
         if (w.bytes[9] == kProtoUdp && dropped < 6 && (w.bytes.size() % 2 == 0 || dropped < 3))
         {
@@ -513,7 +521,8 @@ TEST(AgentReconfig, OldPathDataOvertakenByTheNewPathNeverCarriesAnAckGoingBackwa
     c.DataA(100);
     c.AckD();
     std::vector<uint8_t> held;
-    c.net.lose = [&](const WirePacket& w) {
+    c.net.lose = [&](const WirePacket& w)
+    {
         if (held.empty() && w.from == kD && w.to == kB && w.bytes[9] == kProtoTcp &&
             View(w.bytes).v.PayloadLength() > 0)
         {
@@ -555,7 +564,8 @@ TEST(AgentReconfig, AfterTheTeardownAStaleAckIsRaisedAndTheWindowKeepsItsRightEd
     c.net.Run();
     ASSERT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
     std::vector<uint8_t> held;
-    c.net.lose = [&](const WirePacket& w) {
+    c.net.lose = [&](const WirePacket& w)
+    {
         if (held.empty() && w.from == kD && w.to == kA && w.bytes[9] == kProtoTcp &&
             View(w.bytes).v.PayloadLength() > 0)
         {
@@ -581,7 +591,8 @@ TEST(AgentReconfig, FinDuringTheTwoPathPhaseClosesCleanly)
 {
     Chain c({kB});
     bool dropNext = true;
-    c.net.lose = [&](const WirePacket& w) {
+    c.net.lose = [&](const WirePacket& w)
+    {
         if (dropNext && w.from == kA && w.to == kB && w.bytes.size() > 100 &&
             w.bytes[9] == kProtoTcp)
         {
@@ -621,7 +632,8 @@ TEST(AgentReconfig, AResetFromAFreedOldPathDoesNotEndTheSession)
     c.DataA(1000);
     c.AckD();
     const FiveTuple oldSub = c.net[kA].FindSession(c.session)->rightSub; // A -> B
-    auto isDoneFromD = [](const WirePacket& w) {
+    auto isDoneFromD = [](const WirePacket& w)
+    {
         ControlMessage m;
         return w.from == kB && w.to == kA && w.bytes[9] == 17 &&
                DecodeControl(w.bytes.data() + 28, w.bytes.size() - 28, &m) == ControlError::kOk &&
@@ -690,7 +702,8 @@ TEST(AgentReconfig, ASessionThatClosesWhileLockingAbortsAndLeavesNoState)
     Chain c({kB});
     bool held = true;
     // The first requestLock toward D is lost, so the lock is still pending when A resets.
-    c.net.lose = [&](const WirePacket& w) {
+    c.net.lose = [&](const WirePacket& w)
+    {
         if (held && w.to == kD && w.bytes[9] == kProtoUdp)
         {
             held = false;
@@ -699,12 +712,14 @@ TEST(AgentReconfig, ASessionThatClosesWhileLockingAbortsAndLeavesNoState)
         return false;
     };
     std::vector<uint32_t> reasons;
-    c.net[kA].SetEventSink([&](const AgentEvent& e) {
-        if (e.kind == AgentEventKind::kReconfigAborted)
+    c.net[kA].SetEventSink(
+        [&](const AgentEvent& e)
         {
-            reasons.push_back(e.detail);
-        }
-    });
+            if (e.kind == AgentEventKind::kReconfigAborted)
+            {
+                reasons.push_back(e.detail);
+            }
+        });
     ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
     c.net.Run();
     c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kRst | tcpflag::kAck));

@@ -146,7 +146,8 @@ TEST(ProxyScenario, BadKeysNameTheirPath)
     kind["nodes"][2]["middlebox"] = "proxxy";
     EXPECT_EQ(LoadError(kind),
               "bad.json: $.nodes[2].middlebox: expected a middlebox function: \"monitor\", "
-              "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\" or \"none\", got string \"proxxy\"");
+              "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\" or \"none\", got string "
+              "\"proxxy\"");
 }
 
 TEST(ProxyScenario, BadFileExitsTwoAndRunsNothing)

@@ -106,8 +106,8 @@ TEST(ArgsParse, TraceIsOnUnlessNoTrace)
 
 TEST(ArgsParse, Fuzz)
 {
-    CliCommand c = ParseCommandLine({"fuzz", "--runs", "200", "--seed=7", "--jobs", "2", "--out",
-                                     "f", "--keep"});
+    CliCommand c = ParseCommandLine(
+        {"fuzz", "--runs", "200", "--seed=7", "--jobs", "2", "--out", "f", "--keep"});
     EXPECT_EQ(c.kind, CliCommand::Kind::kFuzz);
     EXPECT_EQ(c.fuzz.runs, 200u);
     EXPECT_EQ(c.fuzz.seed, 7u);
@@ -119,14 +119,16 @@ TEST(ArgsParse, Fuzz)
     EXPECT_EQ(c.fuzz.jobs, 1u);
     EXPECT_EQ(c.fuzz.outDir, "results/fuzz");
     EXPECT_FALSE(c.fuzz.keep);
-    EXPECT_EQ(UsageErrorOf({"fuzz"}), "'fuzz' needs --runs N, e.g. dyscosim fuzz --runs 20 --seed 1");
+    EXPECT_EQ(UsageErrorOf({"fuzz"}),
+              "'fuzz' needs --runs N, e.g. dyscosim fuzz --runs 20 --seed 1");
     EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "0"}),
               "--runs expects an integer from 1 to 1000000, got '0'");
     EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--seed", "0"}),
               "--seed expects an integer from 1 to 4294967295, got '0'");
     EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--jobs", "x"}),
               "--jobs expects an integer from 1 to 256, got 'x'");
-    EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--fast"}), "unknown option '--fast' for 'fuzz'");
+    EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--fast"}),
+              "unknown option '--fast' for 'fuzz'");
     EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "extra"}),
               "unexpected argument 'extra' for 'fuzz'");
     EXPECT_EQ(UsageErrorOf({"fuzz", "--runs", "2", "--keep=1"}), "option '--keep' takes no value");
@@ -134,9 +136,9 @@ TEST(ArgsParse, Fuzz)
 
 TEST(ArgsParse, Regress)
 {
-    CliCommand c = ParseCommandLine({"regress", "--baseline", "b", "--update", "--jobs=2", "--out",
-                                     "o", "--only", "quickstart,fuzz-3", "--scenarios", "sc",
-                                     "--fuzz-seeds", "0"});
+    CliCommand c =
+        ParseCommandLine({"regress", "--baseline", "b", "--update", "--jobs=2", "--out", "o",
+                          "--only", "quickstart,fuzz-3", "--scenarios", "sc", "--fuzz-seeds", "0"});
     EXPECT_EQ(c.kind, CliCommand::Kind::kRegress);
     EXPECT_EQ(c.regress.baseline, "b");
     EXPECT_TRUE(c.regress.update);
