@@ -327,13 +327,12 @@ KnownFigures()
         {"fig7", ""},
         {"fig8", ""},
         {"fig9", ""},
-        {"fig11", "issue 7's proxy splice (a session-terminating proxy that splices itself out "
-                  "with a delta), being built in another branch"},
+        {"fig11", "its campaign spec on the session-terminating proxy (scenarios/middlebox/"
+                  "proxy-splice.json shows the splice)"},
         {"fig12", ""},
-        {"fig13", "the proxy splice (session-terminating middlebox) and a cwnd trace, being "
-                  "built in another branch"},
-        {"fig14", "firewall state migration (stateful firewall with state export/import), being "
-                  "built in another branch"},
+        {"fig13", "its campaign spec on the session-terminating proxy and a cwnd trace"},
+        {"fig14", "its campaign spec on firewall state migration (scenarios/middlebox/"
+                  "fig14-firewall.json is a small version)"},
         {"contention", ""},
     };
     return figures;
