@@ -323,8 +323,9 @@ RunRegressCommand(const RegressArgs& args)
     }
     if (args.only.empty())
     {
-        for (const auto& [name, c] : stored.items())
+        for (const auto& [storedName, c] : stored.items())
         {
+            const std::string& name = storedName; // C++17 lambdas cannot capture bindings
             if (std::none_of(cases.begin(), cases.end(),
                              [&](const Case& x) { return x.name == name; }))
             {

@@ -289,8 +289,9 @@ WriteComparison(const CampaignSpec& spec, const MergeResult& m, const ReportInfo
     {
         md += "## Distribution\n\n| series | samples | median | 80th pct | 98.7th pct | max |\n"
               "|---|---|---|---|---|---|\n";
-        for (const auto& [series, v] : m.cdf)
+        for (const auto& [series, samples] : m.cdf)
         {
+            const auto& v = samples; // lambdas cannot capture structured bindings in C++17
             if (v.empty())
             {
                 continue;

@@ -83,50 +83,12 @@ AddLoss(Ptr<NetDevice> device, double loss, int64_t stream)
 std::map<std::string, uint64_t>
 CounterMap(const dysco::AgentCounters& c)
 {
-    std::map<std::string, uint64_t> m = {{"packets", c.packets},
-                                         {"rewritten", c.rewritten},
-                                         {"passed", c.passed},
-                                         {"dropped", c.dropped},
-                                         {"malformed", c.malformed},
-                                         {"bad_syn_payload", c.badSynPayload},
-                                         {"bad_tag", c.badTag},
-                                         {"ports_exhausted", c.portsExhausted},
-                                         {"table_full", c.tableFull},
-                                         {"sessions_created", c.sessionsCreated},
-                                         {"sessions_freed", c.sessionsFreed},
-                                         {"reconfig_attempted", c.reconfigAttempted},
-                                         {"reconfig_succeeded", c.reconfigSucceeded},
-                                         {"reconfig_aborted", c.reconfigAborted},
-                                         {"reconfig_nacked", c.reconfigNacked},
-                                         {"control_sent", c.controlSent},
-                                         {"control_received", c.controlReceived},
-                                         {"control_dropped", c.controlDropped},
-                                         {"splits", c.splits},
-                                         {"new_path_handshake", c.newPathHandshake},
-                                         {"held", c.held},
-                                         {"held_dropped", c.heldDropped},
-                                         {"stale_resets", c.staleResets}};
-    // Security counters only when they counted something: summaries of runs without
-    // attacks stay as they were.
-    const std::pair<const char*, uint64_t> security[] = {{"control_rejected", c.controlRejected},
-                                                         {"control_no_nonce", c.controlNoNonce},
-                                                         {"control_bad_nonce", c.controlBadNonce},
-                                                         {"control_no_mac", c.controlNoMac},
-                                                         {"control_bad_mac", c.controlBadMac},
-                                                         {"control_replayed", c.controlReplayed},
-                                                         {"control_forged_ack", c.controlForgedAck},
-                                                         {"control_bad_state", c.controlBadState},
-                                                         {"syn_refused", c.synRefused},
-                                                         {"syn_too_long", c.synTooLong},
-                                                         {"syn_loop", c.synLoop},
-                                                         {"syn_not_allowed", c.synNotAllowed},
-                                                         {"syn_bad_nonce", c.synBadNonce},
-                                                         {"half_open_expired", c.halfOpenExpired}};
-    for (const auto& kv : security)
+    std::map<std::string, uint64_t> m;
+    for (const dysco::NamedCounter& n : dysco::NamedCounters(c))
     {
-        if (kv.second != 0)
+        if (n.always || n.value != 0)
         {
-            m[kv.first] = kv.second;
+            m[n.name] = n.value;
         }
     }
     return m;

@@ -4,7 +4,9 @@
 
 #include "five_tuple.h"
 
+#include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace dysco
 {
@@ -39,6 +41,9 @@ enum class AgentEventKind
     kSynRefused,      ///< a chain SYN broke the address-list rules; detail = SynRefusal
     kHalfOpenExpired, ///< state of a session whose handshake never completed was freed
 };
+
+/// How many AgentEventKinds there are (kHalfOpenExpired is the last).
+constexpr size_t kAgentEventKinds = size_t(AgentEventKind::kHalfOpenExpired) + 1;
 
 /// Why a control message was rejected (kControlRejected's detail).
 enum class ControlReject : uint32_t
@@ -132,6 +137,18 @@ struct AgentCounters
     uint64_t synBadNonce = 0;
     uint64_t halfOpenExpired = 0; ///< sessions freed by the half-open timeout
 };
+
+/// A counter under the name reports give it (snake_case); `always` is false for counters
+/// reports show only when non-zero.
+struct NamedCounter
+{
+    const char* name;
+    uint64_t value;
+    bool always;
+};
+
+/// Every counter of `c`, in report order.
+std::vector<NamedCounter> NamedCounters(const AgentCounters& c);
 
 } // namespace dysco
 

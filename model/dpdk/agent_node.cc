@@ -48,7 +48,7 @@ AgentNode::AgentNode(const NodeConfig& node, const dysco::AgentConfig& agent,
     m_core.SetEventSink(
         [this](const dysco::AgentEvent& e)
         {
-            ++m_events[size_t(e.kind) % m_events.size()];
+            ++m_events.at(size_t(e.kind));
             if (m_observer)
             {
                 m_observer(*this, e);

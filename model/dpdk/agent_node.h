@@ -113,7 +113,7 @@ private:
     uint64_t m_networkArpAnswered = 0;
     uint64_t m_nextExpiryNs = 0;
     uint64_t m_expiryIntervalNs;
-    std::array<uint64_t, 32> m_events{};
+    std::array<uint64_t, dysco::kAgentEventKinds> m_events{};
     std::function<void(const AgentNode&, const dysco::AgentEvent&)> m_observer;
 };
 

@@ -29,26 +29,15 @@ PathJson(const PathCounters& c)
 nlohmann::json
 CoreJson(const dysco::AgentCounters& c)
 {
-    return {{"packets", c.packets},
-            {"rewritten", c.rewritten},
-            {"passed", c.passed},
-            {"dropped", c.dropped},
-            {"malformed", c.malformed},
-            {"bad_syn_payload", c.badSynPayload},
-            {"bad_tag", c.badTag},
-            {"ports_exhausted", c.portsExhausted},
-            {"table_full", c.tableFull},
-            {"sessions_created", c.sessionsCreated},
-            {"sessions_freed", c.sessionsFreed},
-            {"reconfig_attempted", c.reconfigAttempted},
-            {"reconfig_succeeded", c.reconfigSucceeded},
-            {"reconfig_aborted", c.reconfigAborted},
-            {"reconfig_nacked", c.reconfigNacked},
-            {"control_sent", c.controlSent},
-            {"control_received", c.controlReceived},
-            {"control_dropped", c.controlDropped},
-            {"splits", c.splits},
-            {"new_path_handshake", c.newPathHandshake}};
+    nlohmann::json j = nlohmann::json::object();
+    for (const dysco::NamedCounter& n : dysco::NamedCounters(c))
+    {
+        if (n.always || n.value != 0)
+        {
+            j[n.name] = n.value;
+        }
+    }
+    return j;
 }
 
 } // namespace
@@ -57,7 +46,7 @@ nlohmann::json
 AgentNode::StatsJson() const
 {
     nlohmann::json events = nlohmann::json::object();
-    for (size_t k = 0; k <= size_t(dysco::AgentEventKind::kSplit); ++k)
+    for (size_t k = 0; k < dysco::kAgentEventKinds; ++k)
     {
         events[dysco::ToString(dysco::AgentEventKind(k))] = m_events[k];
     }
