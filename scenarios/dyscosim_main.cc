@@ -92,6 +92,11 @@ Run(const RunArgs& args)
         else if (!tc.report.pass)
         {
             explanation = tc.text;
+            for (const std::string& svg :
+                 WriteCounterexampleDiagrams(TracePath(out), tc.report, out))
+            {
+                explanation += "counterexample diagram: " + svg + "\n";
+            }
         }
     }
 #endif

@@ -1,10 +1,13 @@
 #include "trace_check.h"
 
 #include "checker.h"
+#include "diagram_command.h"
 #include "trace_reader.h"
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <set>
 
 namespace dyscosim
 {
@@ -91,6 +94,41 @@ MergedCheck(const CheckOutcome& delivery, const TraceCheck& trace)
         j["trace"] = t;
     }
     return j;
+}
+
+std::vector<std::string>
+WriteCounterexampleDiagrams(const std::string& tracePath, const dysco::verify::CheckReport& report,
+                            const std::string& outDir)
+{
+    std::vector<std::string> written;
+    std::set<uint32_t> sessions;
+    for (const auto& v : report.violations)
+    {
+        if (sessions.size() == kCounterexampleDiagrams)
+        {
+            break;
+        }
+        if (!sessions.insert(v.violation.session).second)
+        {
+            continue;
+        }
+        const std::string session = std::to_string(v.violation.session);
+        const std::string file = outDir + "/counterexample-s" + session + ".svg";
+        // The diagram command re-reads the trace and marks this session's violations.
+        std::vector<std::string> args = {"diagram",           tracePath, "--session", session,
+                                         "--mark-violations", "--out",   file};
+        std::vector<char*> argv;
+        for (std::string& a : args)
+        {
+            argv.push_back(a.data());
+        }
+        if (dysco::verify::RunDiagramCommand(int(argv.size()), argv.data()) == 0 &&
+            std::filesystem::exists(file))
+        {
+            written.push_back(file);
+        }
+    }
+    return written;
 }
 
 } // namespace dyscosim

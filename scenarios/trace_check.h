@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace dyscosim
 {
@@ -39,6 +40,17 @@ bool MergedPass(const CheckOutcome& delivery, const TraceCheck& trace);
 /// summary.json's "check": verdict, the five properties, the violations in words, and the
 /// checker's counts ("trace": events, sessions, violation_counts, z3, violations).
 nlohmann::ordered_json MergedCheck(const CheckOutcome& delivery, const TraceCheck& trace);
+
+/// Sessions whose counterexamples get a diagram at the end of a failed run (the rest are
+/// one `dyscosim diagram` away).
+constexpr size_t kCounterexampleDiagrams = 3;
+
+/// Writes DIR/counterexample-sN.svg for the first kCounterexampleDiagrams sessions with a
+/// violation: the session's message sequence chart with the offending and related events
+/// marked (`dyscosim diagram TRACE --session N --mark-violations`). Returns the files written.
+std::vector<std::string> WriteCounterexampleDiagrams(const std::string& tracePath,
+                                                     const dysco::verify::CheckReport& report,
+                                                     const std::string& outDir);
 
 } // namespace dyscosim
 

@@ -19,6 +19,7 @@ struct QuickRun
     ProcessResult process;
     json summary;
     std::vector<std::map<std::string, std::string>> migrations; ///< migrations.csv rows
+    std::string outDir;
 };
 
 QuickRun
@@ -26,6 +27,7 @@ RunQuick(const std::string& name)
 {
     QuickRun r;
     const std::string out = ScratchDir(name);
+    r.outDir = out;
     r.process = RunDyscosim(
         {"run", std::string(DYSCO_SOURCE_DIR) + "/scenarios/middlebox/" + name + ".json", "--quick",
          "--out", out});
@@ -120,6 +122,15 @@ TEST(MiddleboxRuns, WithoutMigrationTheNewFirewallDropsTheMovedSessions)
     EXPECT_GT(Box(r, "fw2", "dropped_no_state"), 0u);
     EXPECT_EQ(r.summary["sessions"]["completed"], 4); // bundles 2 and 3 only
     EXPECT_EQ(r.summary["check"]["properties"]["no_data_loss"], "fail");
+    // The counterexample comes with its diagram: the session's chart, offending events marked.
+    const std::string prefix = "counterexample diagram: " + r.outDir + "/counterexample-s";
+    const size_t at = r.process.out.find(prefix);
+    ASSERT_NE(at, std::string::npos) << r.process.out;
+    const std::string file =
+        r.process.out.substr(at + 24, r.process.out.find('\n', at) - at - 24); // after the label
+    const std::string svg = ReadFile(file);
+    EXPECT_NE(svg.find("<svg"), std::string::npos) << file;
+    EXPECT_NE(svg.find("class=\"caption marked\""), std::string::npos) << file;
 }
 
 TEST(MiddleboxRuns, CgnatBufferedAndUnbufferedMigrationCompared)
