@@ -3,6 +3,7 @@
 #include "scenario_error.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace dyscosim
@@ -284,6 +285,23 @@ JsonObject::Array(const std::string& key, const std::string& expected, bool requ
         Fail(key, "expected " + expected + ", got " + DescribeJson(v));
     }
     return v;
+}
+
+bool
+ValidNodeName(const std::string& name)
+{
+    if (name.empty() || name.size() > 64 || !std::isalpha(static_cast<unsigned char>(name[0])))
+    {
+        return false;
+    }
+    for (char c : name)
+    {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+        {
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace dyscosim

@@ -24,6 +24,18 @@ std::string FormatNumber(double d);
 /// The known key closest to `key` by edit distance, or "" when none is plausibly meant.
 std::string ClosestKey(const std::string& key, const std::vector<std::string>& known);
 
+/// Values the scenario format and the DPDK configuration share, and what a message says
+/// was expected instead.
+constexpr const char* kNodeNameExpected =
+    "a node name (a letter, then letters, digits, '_', '-' or '.')";
+constexpr const char* kPrefixExpected =
+    "an IPv4 prefix like \"10.0.0.0/8\", an address like \"10.0.1.2\", or a node name";
+constexpr const char* kPortsExpected =
+    "a port like 80 or \"80\", or an inclusive range like \"1000-2000\"";
+
+/// A letter, then letters, digits, '_', '-' or '.'; at most 64 characters.
+bool ValidNodeName(const std::string& name);
+
 class JsonObject
 {
 public:

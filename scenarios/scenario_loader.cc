@@ -25,37 +25,14 @@ using nlohmann::json;
 namespace
 {
 
-constexpr const char* kNodeNameExpected =
-    "a node name (a letter, then letters, digits, '_', '-' or '.')";
 constexpr const char* kRateExpected =
     "a data rate like \"100Mbps\" (a number followed by bps, kbps, Mbps or Gbps)";
 constexpr const char* kDelayExpected =
     "a delay like \"1ms\" (a number followed by s, ms, us or ns)";
-constexpr const char* kPrefixExpected =
-    "an IPv4 prefix like \"10.0.0.0/8\", an address like \"10.0.1.2\", or a node name";
 constexpr const char* kMiddleboxExpected =
     "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\", "
     "\"proxy\" or \"none\"";
-constexpr const char* kPortsExpected =
-    "a port like 80 or \"80\", or an inclusive range like \"1000-2000\"";
 constexpr uint32_t kMaxSegmentSize = 1448; // 1500-byte MTU - IPv4, TCP, timestamp headers
-
-bool
-ValidNodeName(const std::string& name)
-{
-    if (name.empty() || name.size() > 64 || !std::isalpha(static_cast<unsigned char>(name[0])))
-    {
-        return false;
-    }
-    for (char c : name)
-    {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-        {
-            return false;
-        }
-    }
-    return true;
-}
 
 std::string
 FileStem(const std::string& path)

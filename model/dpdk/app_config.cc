@@ -18,37 +18,18 @@ namespace dysco::dpdk
 {
 
 using dyscosim::JsonObject;
+using dyscosim::kNodeNameExpected;
+using dyscosim::kPortsExpected;
+using dyscosim::kPrefixExpected;
 using dyscosim::ScenarioError;
+using dyscosim::ValidNodeName;
 using nlohmann::json;
 
 namespace
 {
 
-constexpr const char* kNodeNameExpected =
-    "a node name (a letter, then letters, digits, '_', '-' or '.')";
-constexpr const char* kPrefixExpected =
-    "an IPv4 prefix like \"10.0.0.0/8\", an address like \"10.0.1.2\", or a node name";
-constexpr const char* kPortsExpected =
-    "a port like 80 or \"80\", or an inclusive range like \"1000-2000\"";
 constexpr const char* kMacExpected = "a MAC address like \"02:00:00:00:00:01\"";
 constexpr const char* kDeviceExpected = "a DPDK device name given with --vdev (e.g. \"net_tap0\")";
-
-bool
-ValidNodeName(const std::string& name)
-{
-    if (name.empty() || name.size() > 64 || !std::isalpha(static_cast<unsigned char>(name[0])))
-    {
-        return false;
-    }
-    for (char c : name)
-    {
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
-        {
-            return false;
-        }
-    }
-    return true;
-}
 
 std::string
 Index(const std::string& path, size_t i)
