@@ -271,6 +271,7 @@ private:
     void EndReconfig(uint32_t index, int side);
     /// Unlocks the subsession to the right (reported as a lock change if it was held).
     void ReleaseRightLock(uint32_t index, uint64_t nowNs);
+    void ReleaseStaleLock(uint32_t index, const ControlMessage& ackLock, uint64_t nowNs);
     void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req, uint32_t detail,
                       uint64_t nowNs);
     /// Rewrites a packet leaving an anchor's reconfigured side onto `sub` with `delta`.

@@ -420,6 +420,9 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
     {
         return;
     }
+    // Copies of our requestLock still being resent would lock the segment again after the
+    // cancel passed, for a request nobody unlocks any more.
+    m_control.Forget(ControlType::kRequestLock, rc->id.leftAnchor, rc->id.requestId);
     if (rc->newSub.srcIp != 0)
     {
         m_sessions.Erase(index, MapDirection::kIngress, rc->newSub.Reversed());

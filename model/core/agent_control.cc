@@ -470,8 +470,30 @@ Agent::OnAckLock(uint32_t index, ControlMessage m, uint64_t nowNs)
     }
     default:
         ++m_counters.controlDropped;
+        ReleaseStaleLock(index, m, nowNs);
         break;
     }
+}
+
+void
+Agent::ReleaseStaleLock(uint32_t index, const ControlMessage& ackLock, uint64_t nowNs)
+{
+    // An ackLock for a request of ours that already ended (a copy that was resent or
+    // reordered past our cancelLock): the segment it locked is released with a cancel of
+    // its own, or no later reconfiguration of this session could lock it.
+    const Session& s = m_sessions.Get(index);
+    const Requestor r = RequestorOf(ackLock);
+    if (r.leftAnchor != m_config.address || (s.reconfig[1] && s.reconfig[1]->id == r))
+    {
+        return;
+    }
+    ++m_counters.staleLocksReleased;
+    ControlMessage cancel;
+    cancel.type = ControlType::kCancelLock;
+    cancel.leftAnchor = r.leftAnchor;
+    cancel.requestId = r.requestId;
+    cancel.rightAnchor = ackLock.rightAnchor;
+    SendRight(index, cancel, nowNs);
 }
 
 void
@@ -543,6 +565,9 @@ Agent::OnCancelLock(uint32_t index, ControlMessage m, uint64_t nowNs)
         SendLeft(index, std::move(ack), nowNs);
         return;
     }
+    // As at the left anchor (AbortReconfig): our resends of the request must not follow
+    // the cancel and lock the next segment again.
+    m_control.Forget(ControlType::kRequestLock, req.leftAnchor, req.requestId);
     if (dysco::OnCancelLock(s.rightLock, req, m_config.address) == LockAction::kForward)
     {
         EmitReconfig(AgentEventKind::kLockChanged, index, req, uint32_t(LockState::kUnlocked),

@@ -31,6 +31,7 @@ NamedCounters(const AgentCounters& c)
             {"held", c.held, true},
             {"held_dropped", c.heldDropped, true},
             {"stale_resets", c.staleResets, true},
+            {"stale_locks_released", c.staleLocksReleased, false},
             // Security counters: shown only when they counted something, so that reports of
             // runs without attacks stay as they were.
             {"control_rejected", c.controlRejected, false},

@@ -113,12 +113,13 @@ struct AgentCounters
     uint64_t reconfigNacked = 0;
     uint64_t controlSent = 0;
     uint64_t controlReceived = 0;
-    uint64_t controlDropped = 0;   ///< malformed, unknown session, unexpected in this state
-    uint64_t splits = 0;           ///< segments cut between old and new path
-    uint64_t newPathHandshake = 0; ///< SYN/SYN-ACK/ACK packets consumed by anchors
-    uint64_t held = 0;             ///< packets held by state migrations (§3.4)
-    uint64_t heldDropped = 0;      ///< packets beyond maxHeldBytes, dropped (TCP resends)
-    uint64_t staleResets = 0;      ///< resets on an old path this anchor is done with (dropped)
+    uint64_t controlDropped = 0;     ///< malformed, unknown session, unexpected in this state
+    uint64_t staleLocksReleased = 0; ///< ackLocks of our ended requests answered by a cancel
+    uint64_t splits = 0;             ///< segments cut between old and new path
+    uint64_t newPathHandshake = 0;   ///< SYN/SYN-ACK/ACK packets consumed by anchors
+    uint64_t held = 0;               ///< packets held by state migrations (§3.4)
+    uint64_t heldDropped = 0;        ///< packets beyond maxHeldBytes, dropped (TCP resends)
+    uint64_t staleResets = 0;        ///< resets on an old path this anchor is done with (dropped)
 
     // security: control messages rejected, by reason (sum in controlRejected; also in dropped)
     uint64_t controlRejected = 0;

@@ -148,6 +148,26 @@ ControlChannel::Receive(uint32_t self, uint32_t from, const ControlMessage& m, u
     return a;
 }
 
+size_t
+ControlChannel::Forget(ControlType type, uint32_t leftAnchor, uint32_t requestId)
+{
+    size_t n = 0;
+    for (auto it = m_pending.begin(); it != m_pending.end();)
+    {
+        const ControlMessage& m = it->second.message;
+        if (m.type == type && m.leftAnchor == leftAnchor && m.requestId == requestId)
+        {
+            it = m_pending.erase(it);
+            ++n;
+        }
+        else
+        {
+            ++it;
+        }
+    }
+    return n;
+}
+
 void
 ControlChannel::OnTimer(uint64_t nowNs, std::vector<std::vector<uint8_t>>& out,
                         std::vector<ControlMessage>& failed)

@@ -63,6 +63,11 @@ public:
     void AckOnly(uint32_t self, uint32_t from, const ControlMessage& m,
                  std::vector<std::vector<uint8_t>>& out);
 
+    /// Stops resending the pending messages of `type` for the request (leftAnchor,
+    /// requestId); returns how many. A request that was given up must not arrive later
+    /// and lock a segment nobody will unlock.
+    size_t Forget(ControlType type, uint32_t leftAnchor, uint32_t requestId);
+
     /// Resends what is due; messages past the retry limit go to `failed`.
     void OnTimer(uint64_t nowNs, std::vector<std::vector<uint8_t>>& out,
                  std::vector<ControlMessage>& failed);

@@ -728,12 +728,102 @@ TEST(AgentReconfig, ASessionThatClosesWhileLockingAbortsAndLeavesNoState)
     // Reported as closed (4), not as a failed new path (2), although it ended via ackCancel.
     EXPECT_EQ(reasons, std::vector<uint32_t>{4});
     EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
+    // B's resend of the lost request stopped at the cancel: D never locked for it, even
+    // while the closed session lingers (found by the full Figure 12 campaign).
+    EXPECT_EQ(c.net[kD].ActiveReconfigurations(), 0u);
     for (uint32_t n : {kA, kB, kD})
     {
         c.net[n].ExpireIdle(c.net.now + c.net[n].Config().closeLingerNs);
         EXPECT_EQ(c.net[n].SessionCount(), 0u) << std::hex << n;
         EXPECT_EQ(c.net[n].ActiveReconfigurations(), 0u) << std::hex << n;
     }
+}
+
+// Found by the full Figure 12 campaign (1 % control loss): a session closed while its
+// requestLock was being resent; the cancel went through, then a resent copy locked the segment
+// again for a request that had ended. Neither a resent nor a reordered copy may leave a lock.
+struct StaleRequestLock
+{
+    Chain c{{kB}};
+    std::vector<uint8_t> firstCopy; // the lost requestLock A -> B
+    std::vector<std::pair<uint32_t, LockState>> locksAtB;
+
+    static bool IsRequestLock(const WirePacket& w)
+    {
+        ControlMessage m;
+        return w.bytes[9] == kProtoUdp &&
+               DecodeControl(w.bytes.data() + 28, w.bytes.size() - 28, &m) == ControlError::kOk &&
+               m.type == ControlType::kRequestLock;
+    }
+
+    /// A asks to remove B; the first requestLock is lost; A's session resets before the resend.
+    void CloseWhileLocking()
+    {
+        c.net.lose = [this](const WirePacket& w)
+        {
+            if (firstCopy.empty() && w.from == kA && w.to == kB && IsRequestLock(w))
+            {
+                firstCopy = w.bytes;
+                return true;
+            }
+            return false;
+        };
+        c.net[kB].SetEventSink(
+            [this](const AgentEvent& e)
+            {
+                if (e.kind == AgentEventKind::kLockChanged)
+                {
+                    locksAtB.emplace_back(e.requestId, LockState(e.detail));
+                }
+            });
+        ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+        c.net.Run();
+        ASSERT_FALSE(firstCopy.empty());
+        c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kRst | tcpflag::kAck));
+        c.net.Run();
+        ASSERT_EQ(c.net[kA].ActiveReconfigurations(), 0u); // cancel and ackCancel went through
+    }
+
+    /// No agent holds a reconfiguration, and B's lock ended unlocked (or was never taken).
+    void ExpectNoLockLeft()
+    {
+        for (uint32_t n : {kA, kB, kD})
+        {
+            EXPECT_EQ(c.net[n].ActiveReconfigurations(), 0u) << std::hex << n;
+        }
+        if (!locksAtB.empty())
+        {
+            EXPECT_EQ(locksAtB.back().second, LockState::kUnlocked);
+        }
+    }
+};
+
+TEST(AgentReconfig, ARequestLockIsNotResentAfterItsCancel)
+{
+    StaleRequestLock t;
+    t.CloseWhileLocking();
+    const size_t mark = t.c.net.wire.size();
+    t.c.net.Advance(1'500'000'000); // past every retransmission of the request
+    for (size_t i = mark; i < t.c.net.wire.size(); ++i)
+    {
+        EXPECT_FALSE(StaleRequestLock::IsRequestLock(t.c.net.wire[i])) << "resent at " << i;
+    }
+    EXPECT_TRUE(t.locksAtB.empty());
+    t.ExpectNoLockLeft();
+}
+
+TEST(AgentReconfig, AnAckLockForAnEndedRequestIsAnsweredWithACancel)
+{
+    StaleRequestLock t;
+    t.CloseWhileLocking();
+    t.c.net.lose = nullptr;
+    // The lost copy arrives after all (reordered): B and D lock for it and ack to A, which no
+    // longer has the request and releases the segment.
+    t.c.net.Inject(kA, t.firstCopy);
+    ASSERT_GE(t.locksAtB.size(), 2u);
+    EXPECT_EQ(t.locksAtB[t.locksAtB.size() - 2].second, LockState::kLocked);
+    EXPECT_EQ(t.c.net[kA].Counters().staleLocksReleased, 1u);
+    t.ExpectNoLockLeft();
 }
 
 TEST(AgentReconfig, ChainSynsForOtherHostsPassARouterUntouched)

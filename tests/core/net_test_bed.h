@@ -85,6 +85,14 @@ public:
         Run();
     }
 
+    /// Puts `pkt` on the wire as if `from` sent it now (a late or reordered copy), unless
+    /// `lose` drops it, and delivers it.
+    void Inject(uint32_t from, std::vector<uint8_t> pkt)
+    {
+        Put(from, std::move(pkt));
+        Run();
+    }
+
     /// Delivers everything queued, including what agents emit on the way.
     void Run()
     {
