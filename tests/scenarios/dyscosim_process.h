@@ -47,8 +47,9 @@ inline std::string
 ScratchDir(const std::string& name)
 {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    // The pid keeps test runs of several checkouts on one machine out of each other's way.
     std::string dir = ::testing::TempDir() + "dyscosim-" + info->test_suite_name() + "-" +
-                      info->name() + "-" + name;
+                      info->name() + "-" + name + "-" + std::to_string(::getpid());
     std::system(("rm -rf " + ShellQuote(dir) + " && mkdir -p " + ShellQuote(dir)).c_str());
     return dir;
 }
