@@ -224,6 +224,13 @@ Agent::FindSession(const FiveTuple& t) const
     return idx < 0 ? nullptr : &m_sessions.Get(uint32_t(idx));
 }
 
+const SessionTrack*
+Agent::FindTrack(const FiveTuple& t) const
+{
+    const int64_t idx = SessionIndexOf(t);
+    return idx < 0 ? nullptr : &m_sessions.Track(uint32_t(idx));
+}
+
 bool
 Agent::IsLocal(uint32_t ip) const
 {

@@ -177,6 +177,10 @@ public:
     const AgentCounters& Counters() const { return m_counters; }
     /// The session whose header on either side of this agent is `t` (or its reverse).
     const Session* FindSession(const FiveTuple& t) const;
+    /// The sequence tracking of that session (as FindSession), or nullptr.
+    const SessionTrack* FindTrack(const FiveTuple& t) const;
+    /// Packets FastForward() handled (counted in Counters().packets as well).
+    uint64_t FastForwarded() const { return m_fastForwarded; }
     /// Calls f(const Session&) for every live session (for triggers and reports).
     template <typename F> void ForEachSession(F f) const
     {
@@ -311,6 +315,7 @@ private:
     PolicyTable m_policies;
     SessionTable m_sessions;
     AgentCounters m_counters;
+    uint64_t m_fastForwarded = 0;
     ControlChannel m_control;
     std::function<void(const AgentEvent&)> m_sink;
     std::vector<std::vector<uint8_t>> m_outputs;

@@ -71,6 +71,7 @@ Agent::FastForward(uint8_t* data, size_t len, MapEntry& e, bool ingress)
     RewriteTuple(data, tcp, e.Rewrite());
     ++m_counters.packets;
     ++m_counters.rewritten;
+    ++m_fastForwarded;
     tr.Note(stream, seq, uint32_t(total - kIpHeader - tcpLen), (flags & tcpflag::kAck) != 0, ack);
     return true;
 }
