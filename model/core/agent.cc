@@ -224,6 +224,13 @@ Agent::FindSession(const FiveTuple& t) const
     return idx < 0 ? nullptr : &m_sessions.Get(uint32_t(idx));
 }
 
+const SessionTrack*
+Agent::FindTrack(const FiveTuple& t) const
+{
+    const int64_t idx = SessionIndexOf(t);
+    return idx < 0 ? nullptr : &m_sessions.Track(uint32_t(idx));
+}
+
 bool
 Agent::IsLocal(uint32_t ip) const
 {
@@ -272,16 +279,26 @@ Agent::InPlace(Direction dir, uint8_t* data, size_t len, MapEntry* e, bool looke
     // What Process() does with such a packet, minus the checks that cannot apply to it: a
     // TCP segment is no control message, and only plain SYNs start or extend chains.
     // Parse() fails for anything but well-formed IPv4 TCP.
+    const bool ingress = dir == Direction::kIngress;
+    if (looked && e != nullptr && m_config.fastPath && FastForward(data, len, *e, ingress))
+    {
+        *verdict = Verdict::kForward;
+        return true;
+    }
     PacketView v(data, len);
     if (v.Parse() != ParseError::kOk || IsPlainSyn(v.Flags()))
     {
         return false;
     }
-    const MapDirection map =
-        dir == Direction::kEgress ? MapDirection::kEgress : MapDirection::kIngress;
+    const MapDirection map = ingress ? MapDirection::kIngress : MapDirection::kEgress;
     if (!looked)
     {
         e = m_sessions.Lookup(map, v.Tuple());
+        if (e != nullptr && m_config.fastPath && FastForward(data, len, *e, ingress))
+        {
+            *verdict = Verdict::kForward;
+            return true;
+        }
     }
     if (e != nullptr && (e->flags & MapEntry::kSlow))
     {

@@ -172,6 +172,7 @@ public:
     /// Removes one of the session's entries (an old path after a reconfiguration).
     void Erase(uint32_t session, MapDirection dir, const FiveTuple& key);
     SessionTrack& Track(uint32_t index) { return m_tracks[index]; }
+    const SessionTrack& Track(uint32_t index) const { return m_tracks[index]; }
     /// Starts loading the entry's cache line; a burst prefetches all its packets' entries
     /// first so their memory latencies overlap.
     void Prefetch(MapDirection dir, const FiveTuple& key) const

@@ -2,7 +2,9 @@
 // binding (the same AgentNode as dyscosim-dpdk: mbufs, Ethernet header, frame checks, header
 // copy, ProcessBurst, tx burst) on net_ring ports, with 64-byte frames spread over N sessions
 // in random order. Mode "bare" runs the same loop without the agent (rx, Ethernet rewrite,
-// tx): the cost of the ring ports themselves.
+// tx): the cost of the ring ports themselves. With --general, a third run ("general") has
+// the agent's core take the general path for every packet (AgentConfig::fastPath off): the
+// fast path's gain measured in the same process.
 //
 // The generator that feeds the host-side rx ring is inside the timed loop: it takes the
 // frames the agent sent, writes the next session's 64-byte frame into each (as a NIC would
@@ -10,6 +12,7 @@
 // bound of the binding's own rate.
 //
 //   dyscosim-dpdk-bench [--sessions 1000,100000] [--seconds 2] [--mode agent|bare|both]
+//                       [--general]
 // prints one JSON line per run on stdout and a table on stderr.
 #include "agent_node.h"
 #include "core/packet_edit.h"
@@ -50,6 +53,7 @@ struct Options
     double seconds = 2.0;
     bool agent = true;
     bool bare = true;
+    bool general = false;
 };
 
 struct Result
@@ -106,15 +110,15 @@ public:
     {
     }
 
-    Result Run(bool withAgent, uint32_t sessions, double seconds)
+    Result Run(bool withAgent, bool fastPath, uint32_t sessions, double seconds)
     {
         Result r;
-        r.mode = withAgent ? "agent" : "bare";
+        r.mode = !withAgent ? "bare" : fastPath ? "agent" : "general";
         r.sessions = sessions;
         std::unique_ptr<AgentNode> node;
         if (withAgent)
         {
-            node = MakeNode(sessions);
+            node = MakeNode(sessions, fastPath);
             if (node->Core().SessionCount() != sessions)
             {
                 r.note = "not every session was set up";
@@ -170,7 +174,7 @@ public:
     }
 
 private:
-    std::unique_ptr<AgentNode> MakeNode(uint32_t sessions)
+    std::unique_ptr<AgentNode> MakeNode(uint32_t sessions, bool fastPath)
     {
         NodeConfig n;
         n.name = "bench";
@@ -178,6 +182,7 @@ private:
         n.hostMac = MacAddress{0x02, 0, 0, 0, 0, 1};
         dysco::AgentConfig cfg;
         cfg.maxSessions = sessions + 1;
+        cfg.fastPath = fastPath;
         dysco::Policy p;
         p.chain = {kMiddlebox};
         auto node = std::make_unique<AgentNode>(n, cfg, std::vector<dysco::Policy>{p}, m_host,
@@ -333,6 +338,10 @@ Parse(int argc, char** argv)
             o.agent = m != "bare";
             o.bare = m != "agent";
         }
+        else if (a == "--general")
+        {
+            o.general = true;
+        }
         else
         {
             throw std::invalid_argument("unknown or incomplete option '" + a + "'");
@@ -355,7 +364,7 @@ main(int argc, char** argv)
     {
         std::fprintf(stderr,
                      "dyscosim-dpdk-bench: %s\nusage: dyscosim-dpdk-bench [--sessions N[,N...]] "
-                     "[--seconds S] [--mode agent|bare|both]\n",
+                     "[--seconds S] [--mode agent|bare|both] [--general]\n",
                      e.what());
         return 2;
     }
@@ -370,13 +379,14 @@ main(int argc, char** argv)
                      "ns/packet");
         for (uint32_t n : opt.sessions)
         {
-            for (int mode = 0; mode < 2; ++mode)
+            for (int mode = 0; mode < 3; ++mode) // agent, bare, general
             {
-                if ((mode == 0 && !opt.agent) || (mode == 1 && !opt.bare))
+                if ((mode == 0 && !opt.agent) || (mode == 1 && !opt.bare) ||
+                    (mode == 2 && !opt.general))
                 {
                     continue;
                 }
-                Result r = bench.Run(mode == 0, n, opt.seconds);
+                Result r = bench.Run(mode != 1, mode != 2, n, opt.seconds);
                 const double mpps = double(r.packets) / r.seconds / 1e6;
                 const double ns = r.packets ? r.seconds * 1e9 / double(r.packets) : 0;
                 allVerified = allVerified && r.verified;

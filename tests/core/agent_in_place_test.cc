@@ -1,7 +1,8 @@
 // The in-place burst data path (Agent::ProcessInPlace, as the DPDK binding drives it, and
 // ProcessBurst) against Process() one packet at a time: a seeded random stream mixing chain
 // SYNs, data both ways, SYN-ACKs, FIN/RST, unknown sessions, UDP and malformed packets, cut
-// into random bursts, must give the same bytes, verdicts, counters and events.
+// into random bursts, must give the same bytes, verdicts, counters and events. The reference
+// runs without the fast path (AgentConfig::fastPath), so this also checks Agent::FastForward.
 #include "core/agent.h"
 #include "core/bytes.h"
 #include "core/packet.h"
@@ -22,10 +23,11 @@ constexpr uint32_t kServer = 0xC0A80001;
 constexpr uint32_t kMiddlebox = 0xAC100001;
 
 std::unique_ptr<Agent>
-MakeAgent(std::vector<AgentEvent>* events)
+MakeAgent(std::vector<AgentEvent>* events, bool fastPath = true)
 {
     AgentConfig cfg;
     cfg.address = kClient;
+    cfg.fastPath = fastPath;
     auto a = std::make_unique<Agent>(cfg);
     Policy p;
     p.chain = {kMiddlebox};
@@ -167,7 +169,7 @@ TEST(AgentInPlace, BurstsMatchOnePacketAtATime)
         Stream stream(seed);
         std::vector<AgentEvent> refEvents;
         std::vector<AgentEvent> events;
-        auto ref = MakeAgent(&refEvents);
+        auto ref = MakeAgent(&refEvents, false); // the general path only
         auto agent = MakeAgent(&events);
         std::vector<FiveTuple> subs(40);
         size_t inPlace = 0;

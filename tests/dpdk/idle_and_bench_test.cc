@@ -55,13 +55,15 @@ TEST(DpdkIdle, IdleApplicationSleepsInsteadOfSpinning)
 
 TEST(DpdkBench, RunsOnNetRingAndVerifiesEveryRewrite)
 {
-    CommandResult r = RunCommand(
-        {BinaryDir() + "/dyscosim-dpdk-bench", "--sessions", "1000", "--seconds", "0.2"}, 120);
+    CommandResult r = RunCommand({BinaryDir() + "/dyscosim-dpdk-bench", "--sessions", "1000",
+                                  "--seconds", "0.2", "--general"},
+                                 120);
     ASSERT_EQ(r.exitCode, 0) << r.err;
     std::vector<nlohmann::json> lines = JsonLines(r.out);
-    ASSERT_EQ(lines.size(), 2u) << r.out;
+    ASSERT_EQ(lines.size(), 3u) << r.out;
     EXPECT_EQ(lines[0]["mode"], "agent");
     EXPECT_EQ(lines[1]["mode"], "bare");
+    EXPECT_EQ(lines[2]["mode"], "general"); // the agent without the core's fast path
     for (const auto& j : lines)
     {
         EXPECT_EQ(j["sessions"], 1000);
