@@ -1212,7 +1212,12 @@ LoadScenarioText(const std::string& text, const std::string& file, const LoadOpt
     }
     CheckTiming(s, options.quick);
     ValidateTopology(s);
-    TrafficEdits(s, AddressPlan(s)); // a content modifier's edit must fit the streams it edits
+    if (std::any_of(s.nodes.begin(), s.nodes.end(),
+                    [](const NodeSpec& n)
+                    { return n.middlebox == MiddleboxKind::kContentModifier; }))
+    {
+        TrafficEdits(s, AddressPlan(s)); // an edit must fit the streams it edits
+    }
     return s;
 }
 
