@@ -212,7 +212,9 @@ TraceRecorder::Declare(uint32_t sid, const dysco::FiveTuple& tuple)
         }
     }
     int64_t delta = 0;
-    if (const auto& edit = m_ctx.trafficEdits.at(st.traffic))
+    const std::optional<TrafficEdit> edit =
+        st.traffic < m_ctx.trafficEdits.size() ? m_ctx.trafficEdits[st.traffic] : std::nullopt;
+    if (edit)
     {
         // The modifier's edit, in the stream with its 8-byte id header.
         dysco::verify::ContentHasher inserted;
