@@ -59,7 +59,7 @@ EarlyEndViolation(const SessionResult& s, const std::string& counts, double stop
     {
         return "connection reset" + why + counts;
     }
-    const uint64_t forwardWanted = forwardCut ? s.bytesWritten : s.bytesRequested;
+    const uint64_t forwardWanted = s.Edited(forwardCut ? s.bytesWritten : s.bytesRequested);
     if (s.bytesDelivered != forwardWanted || s.bytesWritten > s.bytesRequested)
     {
         return "stream closed at offset " + std::to_string(s.bytesDelivered) + why + counts;
@@ -77,9 +77,10 @@ EarlyEndViolation(const SessionResult& s, const std::string& counts, double stop
 std::string
 Violation(const SessionResult& s, double stopS)
 {
-    std::string counts = " (" + std::to_string(s.bytesRequested) + " requested, " +
-                         std::to_string(s.bytesWritten) + " written, " +
-                         std::to_string(s.bytesDelivered) + " delivered)";
+    std::string counts =
+        " (" + std::to_string(s.bytesRequested) + " requested, " + std::to_string(s.bytesWritten) +
+        " written, " + std::to_string(s.bytesDelivered) + " delivered" +
+        (s.editDelta != 0 ? ", edit delta " + std::to_string(s.editDelta) : "") + ")";
     if (s.firstMismatch >= 0)
     {
         return "first wrong byte at stream offset " + std::to_string(s.firstMismatch) + counts;
@@ -89,9 +90,10 @@ Violation(const SessionResult& s, double stopS)
         return "first wrong reverse byte at stream offset " + std::to_string(s.reverseMismatch) +
                ReverseCounts(s);
     }
-    if (s.bytesDelivered > s.bytesWritten)
+    if (s.bytesDelivered > s.Edited(s.bytesWritten))
     {
-        return "extra bytes from stream offset " + std::to_string(s.bytesWritten) + counts;
+        return "extra bytes from stream offset " + std::to_string(s.Edited(s.bytesWritten)) +
+               counts;
     }
     if (s.reverseDelivered > s.reverseWritten)
     {
@@ -102,7 +104,7 @@ Violation(const SessionResult& s, double stopS)
     {
         return EarlyEndViolation(s, counts, stopS);
     }
-    if (s.closed && s.bytesDelivered < s.bytesRequested)
+    if (s.closed && s.bytesDelivered < s.Edited(s.bytesRequested))
     {
         return "stream closed at offset " + std::to_string(s.bytesDelivered) + counts;
     }

@@ -172,7 +172,12 @@ JsonObject::JsonObject(const std::string& file, std::string path, const json& va
 void
 JsonObject::AllowOnly(std::initializer_list<const char*> allowed) const
 {
-    std::vector<std::string> known(allowed.begin(), allowed.end());
+    AllowOnly(std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+void
+JsonObject::AllowOnly(const std::vector<std::string>& known) const
+{
     for (const auto& item : m_value.items())
     {
         if (std::find(known.begin(), known.end(), item.key()) != known.end())

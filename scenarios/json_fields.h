@@ -45,6 +45,7 @@ public:
 
     /// Fails on the first key not in `allowed`.
     void AllowOnly(std::initializer_list<const char*> allowed) const;
+    void AllowOnly(const std::vector<std::string>& allowed) const;
 
     bool Has(const std::string& key) const { return m_value.contains(key); }
     std::string PathOf(const std::string& key) const { return m_path + "." + key; }

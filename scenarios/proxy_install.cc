@@ -1,7 +1,10 @@
 #include "proxy_install.h"
 
 #include "ns3/boolean.h"
+#include "ns3/dysco-content-modifier.h"
 #include "ns3/nstime.h"
+#include "ns3/object-factory.h"
+#include "ns3/stream-pattern.h"
 #include "ns3/uinteger.h"
 
 namespace dyscosim
@@ -13,7 +16,17 @@ Ptr<DyscoProxy>
 InstallProxy(Ptr<Node> node, const NodeSpec& n, int64_t stream)
 {
     const ProxySpec& p = n.proxy;
-    Ptr<DyscoProxy> proxy = CreateObject<DyscoProxy>();
+    Ptr<DyscoProxy> proxy;
+    if (n.middlebox == MiddleboxKind::kContentModifier)
+    {
+        proxy = CreateObjectWithAttributes<DyscoContentModifier>(
+            "Offset", UintegerValue(n.edit.offset + kStreamIdHeaderSize), "Insert",
+            UintegerValue(n.edit.insert), "Remove", UintegerValue(n.edit.remove));
+    }
+    else
+    {
+        proxy = CreateObject<DyscoProxy>();
+    }
     proxy->SetAttribute("SpliceAfterBytes", UintegerValue(p.spliceAfterBytes));
     proxy->SetAttribute("SpliceAfter", TimeValue(Seconds(p.spliceAfterS)));
     proxy->SetAttribute("RcvBufSize", UintegerValue(p.rcvBufBytes));

@@ -1,5 +1,6 @@
-// The runner's part for the session-terminating proxy (`"middlebox": "proxy"`): builds a
-// node's DyscoProxy from its ProxySpec, and reports what it did in summary.json's
+// The runner's part for the session-terminating proxy (`"middlebox": "proxy"`) and the
+// content modifier (`"content_modifier"`, a DyscoProxy that edits): builds a node's
+// DyscoProxy from its ProxySpec (and EditSpec), and reports what it did in summary.json's
 // `middleboxes`.
 #ifndef DYSCOSIM_PROXY_INSTALL_H
 #define DYSCOSIM_PROXY_INSTALL_H

@@ -5,10 +5,24 @@
 namespace dyscosim
 {
 
+const std::vector<std::string>&
+ProxyKeys()
+{
+    static const std::vector<std::string> keys = {
+        "splice_after_bytes", "splice_after_s", "port", "isn", "rcv_buf", "snd_buf"};
+    return keys;
+}
+
 void
 ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, ProxySpec* out)
 {
-    o.AllowOnly({"splice_after_bytes", "splice_after_s", "port", "isn", "rcv_buf", "snd_buf"});
+    o.AllowOnly(ProxyKeys());
+    ParseProxyFields(o, raw, out);
+}
+
+void
+ParseProxyFields(const JsonObject& o, const nlohmann::json& raw, ProxySpec* out)
+{
     ProxySpec& p = *out;
     p.spliceAfterBytes = o.Unsigned("splice_after_bytes", 0, uint64_t(1) << 50,
                                     "a byte count (0: never by bytes)", 0);

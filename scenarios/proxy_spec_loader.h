@@ -13,6 +13,11 @@ namespace dyscosim
 /// path on any bad key or value.
 void ParseProxySpec(const JsonObject& o, const nlohmann::json& raw, ProxySpec* out);
 
+/// The keys ParseProxySpec reads, for objects that take them among others.
+const std::vector<std::string>& ProxyKeys();
+/// ParseProxySpec without the check for unknown keys (the caller's object has more).
+void ParseProxyFields(const JsonObject& o, const nlohmann::json& raw, ProxySpec* out);
+
 } // namespace dyscosim
 
 #endif

@@ -14,6 +14,7 @@
 #include "ns3/stream-receiver.h"
 #include "ns3/stream-sender.h"
 #include "scenario.h"
+#include "stream_edits.h"
 
 #include <map>
 #include <optional>
@@ -89,6 +90,8 @@ public:
         size_t to = 0;
     };
     std::map<uint32_t, MigrationTag> migrationTags;
+    /// Per traffic entry: the content modifier that edits its sessions, if any.
+    std::vector<std::optional<TrafficEdit>> trafficEdits;
 
 private:
     void IndexClients();

@@ -41,11 +41,17 @@ struct SessionResult
     std::string injected;
     double injectedAtS = -1;
     bool cutShort = false; ///< the injection cut a stream (it was not finished yet)
+    /// A content modifier's declared change of the forward stream's length (insert - remove).
+    int64_t editDelta = 0;
+
+    /// The forward bytes a receiver reads when `n` content bytes were sent and edited.
+    uint64_t Edited(uint64_t n) const { return uint64_t(int64_t(n) + editDelta); }
 
     /// Everything requested arrived, intact, in both directions, and the stream was closed.
     bool Completed() const
     {
-        const bool forward = closed && firstMismatch < 0 && bytesDelivered == bytesRequested &&
+        const bool forward = closed && firstMismatch < 0 &&
+                             bytesDelivered == Edited(bytesRequested) &&
                              bytesWritten == bytesRequested;
         const bool reverse = reverseRequested == 0 || (clientClosed && reverseMismatch < 0 &&
                                                        reverseDelivered == reverseRequested &&

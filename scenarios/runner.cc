@@ -5,6 +5,7 @@
 #include "close_injector.h"
 #include "ns3/core-module.h"
 #include "ns3/dysco-cgnat.h"
+#include "ns3/dysco-content-modifier.h"
 #include "ns3/dysco-firewall.h"
 #include "ns3/dysco-helper.h"
 #include "ns3/dysco-monitor.h"
@@ -23,6 +24,7 @@
 #include "reorder_counter.h"
 #include "run_context.h"
 #include "stateful_boxes.h"
+#include "stream_edits.h"
 #ifdef DYSCO_WITH_CHECKER
 #include "trace_recorder.h"
 #endif
@@ -405,7 +407,8 @@ private:
                 DyscoHelper::SetMiddlebox(NodeAt(i), box);
                 m_ctx->seqOffsets.emplace_back(i, box);
             }
-            else if (n.middlebox == MiddleboxKind::kProxy)
+            else if (n.middlebox == MiddleboxKind::kProxy ||
+                     n.middlebox == MiddleboxKind::kContentModifier)
             {
                 m_proxies.emplace_back(i, InstallProxy(NodeAt(i), n, kProxyStreams + int64_t(i)));
             }
@@ -473,6 +476,7 @@ private:
     void InstallTraffic()
     {
         uint64_t nextStream = 1;
+        m_ctx->trafficEdits = TrafficEdits(m_s, m_plan);
         Ptr<UniformRandomVariable> jitter = CreateObject<UniformRandomVariable>();
         jitter->SetStream(kStartJitterStream); // start jitter draws disturb no other stream
         for (const auto& t : m_s.traffic)
@@ -503,6 +507,13 @@ private:
                 info.app->SetAttribute("Rate", DataRateValue(DataRate(t.rateBps)));
                 m_receivers[key]->SetReverseBytes(nextStream, t.reverseBytes);
                 m_receivers[key]->SetReverseRate(nextStream, DataRate(t.rateBps));
+                if (const auto& edit = m_ctx->trafficEdits[size_t(&t - m_s.traffic.data())])
+                {
+                    const StreamEdit e{edit->edit.offset, edit->edit.remove, edit->edit.insert,
+                                       &ContentModifierByte};
+                    m_receivers[key]->SetExpectedEdit(nextStream, e);
+                    info.session.editDelta = e.Delta();
+                }
                 StreamApps apps;
                 apps.streamId = nextStream;
                 apps.traffic = size_t(&t - m_s.traffic.data());

@@ -30,6 +30,7 @@ enum class MiddleboxKind
     kNat,       ///< source NAT: outside (address, port) per session
     kCgnat,     ///< carrier-grade NAT: port blocks per subscriber over an outside pool
     kProxy,     ///< session-terminating TCP proxy that splices itself out (DyscoProxy)
+    kContentModifier, ///< a proxy that replaces a range of the client -> server stream
 };
 
 /// True for the kinds whose per-session state can migrate (firewall, NAT, CGNAT).
@@ -101,6 +102,15 @@ struct ProxySpec
     uint32_t sndBufBytes = 0;      ///< 0: tcp's
 };
 
+/// The edit of a content modifier (`content_modifier`): content bytes [offset, offset +
+/// remove) of every client -> server stream it terminates become `insert` bytes of its own.
+struct EditSpec
+{
+    uint64_t offset = 0; ///< content offset (after the 8-byte stream id)
+    uint32_t insert = 0;
+    uint32_t remove = 0;
+};
+
 struct NodeSpec
 {
     std::string name;
@@ -108,7 +118,8 @@ struct NodeSpec
     MiddleboxKind middlebox = MiddleboxKind::kNone;
     OffsetSpec seqOffset[2];        ///< seq_offset: [client -> server, server -> client]
     StatefulSpec stateful;          ///< firewall, nat, cgnat
-    ProxySpec proxy;                ///< proxy
+    ProxySpec proxy;                ///< proxy, content_modifier
+    EditSpec edit;                  ///< content_modifier
     std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
 };
 

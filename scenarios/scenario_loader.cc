@@ -3,8 +3,10 @@
 #include "core/security_text.h"
 #include "core/syn_payload.h"
 #include "json_fields.h"
+#include "modifier_spec_loader.h"
 #include "proxy_spec_loader.h"
 #include "scenario_error.h"
+#include "stream_edits.h"
 #include "strict_json.h"
 #include "topology_graph.h"
 #include "units.h"
@@ -31,7 +33,7 @@ constexpr const char* kDelayExpected =
     "a delay like \"1ms\" (a number followed by s, ms, us or ns)";
 constexpr const char* kMiddleboxExpected =
     "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\", "
-    "\"proxy\" or \"none\"";
+    "\"proxy\", \"content_modifier\" or \"none\"";
 constexpr uint32_t kMaxSegmentSize = 1448; // 1500-byte MTU - IPv4, TCP, timestamp headers
 
 std::string
@@ -193,7 +195,7 @@ private:
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
             o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat",
-                         "cgnat", "proxy"});
+                         "cgnat", "proxy", "content_modifier"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -260,6 +262,10 @@ private:
                 {
                     n.middlebox = MiddleboxKind::kProxy;
                 }
+                else if (kind == "content_modifier")
+                {
+                    n.middlebox = MiddleboxKind::kContentModifier;
+                }
                 else if (kind != "none")
                 {
                     o.Fail("middlebox", std::string("expected ") + kMiddleboxExpected + ", got " +
@@ -304,6 +310,7 @@ private:
                                           "an object (see scenarios/README.md)"),
                                nodes[i].at("proxy"), &n.proxy);
             }
+            ParseModifierNode(o, nodes[i], &n);
             if (o.Has("down"))
             {
                 n.down = Window(JsonObject(m_file, o.PathOf("down"), nodes[i].at("down"),
@@ -1205,6 +1212,12 @@ LoadScenarioText(const std::string& text, const std::string& file, const LoadOpt
     }
     CheckTiming(s, options.quick);
     ValidateTopology(s);
+    if (std::any_of(s.nodes.begin(), s.nodes.end(),
+                    [](const NodeSpec& n)
+                    { return n.middlebox == MiddleboxKind::kContentModifier; }))
+    {
+        TrafficEdits(s, AddressPlan(s)); // an edit must fit the streams it edits
+    }
     return s;
 }
 

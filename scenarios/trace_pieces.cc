@@ -6,9 +6,9 @@ namespace dyscosim
 PieceRange
 StreamPieces::Write(const uint8_t* data, uint32_t n)
 {
-    PieceRange r{m_written, n, dysco::verify::ContentHash(data, n)};
-    m_pending.push_back(Pending{m_written, n});
-    m_written += n;
+    PieceRange r;
+    Write(
+        data, n, [&](const PieceRange& w) { r = w; }, [](const PieceEdit&) {});
     return r;
 }
 

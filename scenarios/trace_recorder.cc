@@ -2,6 +2,7 @@
 
 #include "core/bytes.h"
 #include "core/packet.h"
+#include "ns3/dysco-content-modifier.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/simulator.h"
 
@@ -210,8 +211,26 @@ TraceRecorder::Declare(uint32_t sid, const dysco::FiveTuple& tuple)
             flags |= v::sessionflag::kResetExpected;
         }
     }
+    int64_t delta = 0;
+    const std::optional<TrafficEdit> edit =
+        st.traffic < m_ctx.trafficEdits.size() ? m_ctx.trafficEdits[st.traffic] : std::nullopt;
+    if (edit)
+    {
+        // The modifier's edit, in the stream with its 8-byte id header.
+        dysco::verify::ContentHasher inserted;
+        for (uint32_t i = 0; i < edit->edit.insert; ++i)
+        {
+            const uint8_t b = ContentModifierByte(i);
+            inserted.Update(&b, 1);
+        }
+        s.stream[kClient].SetEdit(PieceEdit{edit->edit.offset + kStreamIdHeaderSize,
+                                            edit->edit.remove, edit->edit.insert,
+                                            inserted.Value()});
+        s.modifier = uint16_t(edit->node);
+        delta = int64_t(edit->edit.insert) - int64_t(edit->edit.remove);
+    }
     m_writer.Write(
-        v::MakeSession(Now(), sid, s.node[kClient], s.node[kServer], tuple, 0, 0, flags));
+        v::MakeSession(Now(), sid, s.node[kClient], s.node[kServer], tuple, delta, 0, flags));
 }
 
 bool
@@ -372,9 +391,23 @@ TraceRecorder::Write(uint32_t sid, int dir, const uint8_t* data, uint32_t n)
         return;
     }
     Session& s = m_sessions[sid];
-    const PieceRange r = s.stream[dir].Write(data, n);
-    m_writer.Write(v::MakeRangeHashed(v::EventKind::kWrite, Now(), sid, s.node[dir], r.offset,
-                                      r.length, r.hash));
+    s.stream[dir].Write(
+        data, n,
+        [&](const PieceRange& r)
+        {
+            m_writer.Write(v::MakeRangeHashed(v::EventKind::kWrite, Now(), sid, s.node[dir],
+                                              r.offset, r.length, r.hash));
+        },
+        [&](const PieceEdit& e)
+        {
+            v::Edit x;
+            x.dir = v::Direction(dir);
+            x.offset = e.offset;
+            x.removed = e.removed;
+            x.inserted = e.inserted;
+            x.hash = e.hash;
+            m_writer.Write(v::MakeEdit(Now(), sid, s.modifier, x));
+        });
 }
 
 void

@@ -4,6 +4,8 @@
 //               stack before the agent's rewrite, arriving after it) and their closes;
 //   W, R        the stream applications' writes and reads (Tx/Read/Write sources), reads cut
 //               at the writers' boundaries (StreamPieces);
+//   X           the edit of a content modifier on the session's chain (stream_edits.h), with
+//               its delta declared in the S record;
 //   A F L P M   the agents' protocol events (DyscoAgent "AgentEvent"), see
 //               trace_recorder_agent.cc.
 // Session ids are the scenario's stream ids; node indices are the scenario's. Nothing is
@@ -57,6 +59,7 @@ private:
         bool peerClosed[2] = {false, false}; ///< the peer's FIN was taken in order
         bool closed[2] = {false, false};
         StreamPieces stream[2]; ///< client -> server, server -> client
+        uint16_t modifier = 0;  ///< the content modifier's node, when stream[0] is edited
     };
     /// Per reconfiguration (session, rid): what the left anchor's later events mean.
     struct Reconfig

@@ -165,6 +165,8 @@ DyscoStreamReceiver::Consume(Ptr<Socket> socket, Connection& c, const uint8_t* d
                 r.streamId = (r.streamId << 8) | b;
             }
             r.idComplete = true;
+            auto edit = m_editFor.find(r.streamId);
+            c.edit = edit != m_editFor.end() ? &edit->second : nullptr;
             auto rev = m_reverseFor.find(r.streamId);
             r.reverseRequested = rev != m_reverseFor.end() ? rev->second : m_reverseBytes;
             auto rate = m_rateFor.find(r.streamId);
@@ -178,7 +180,7 @@ DyscoStreamReceiver::Consume(Ptr<Socket> socket, Connection& c, const uint8_t* d
         for (uint32_t k = i; k < n; ++k)
         {
             const uint64_t offset = r.bytesReceived + (k - i);
-            if (data[k] != StreamPatternByte(r.streamId, offset))
+            if (data[k] != ExpectedStreamByte(r.streamId, c.edit, offset))
             {
                 r.firstMismatchOffset = static_cast<int64_t>(offset);
                 NS_LOG_WARN("stream " << r.streamId << ": first mismatch at " << offset);

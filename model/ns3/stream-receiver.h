@@ -14,6 +14,7 @@
 #include "ns3/nstime.h"
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
+#include "stream-edit.h"
 #include "stream-pacer.h"
 
 #include <map>
@@ -56,6 +57,8 @@ public:
     void SetReverseBytes(uint64_t streamId, uint64_t bytes) { m_reverseFor[streamId] = bytes; }
     /// Write rate of stream `streamId`'s reverse stream (overrides ReverseRate; 0: unpaced).
     void SetReverseRate(uint64_t streamId, DataRate rate) { m_rateFor[streamId] = rate; }
+    /// Stream `streamId` passes a content modifier: check its bytes against `edit`.
+    void SetExpectedEdit(uint64_t streamId, const StreamEdit& edit) { m_editFor[streamId] = edit; }
     /// Ends the reverse stream of `streamId` early and sends our FIN (we keep reading).
     /// False if no open connection carries that stream.
     bool CloseStream(uint64_t streamId);
@@ -81,7 +84,8 @@ private:
         bool aborting = false;     ///< the aborting Close was issued
         StreamPacer pacer;
         bool tickPending = false;
-        bool finDeferred = false; ///< stream written; FIN once every byte is acknowledged
+        bool finDeferred = false;         ///< stream written; FIN once every byte is acknowledged
+        const StreamEdit* edit = nullptr; ///< the stream's declared edit, if any
     };
 
     void StartApplication() override;
@@ -110,6 +114,7 @@ private:
     std::map<uint64_t, uint64_t> m_reverseFor;
     DataRate m_reverseRate;
     std::map<uint64_t, DataRate> m_rateFor;
+    std::map<uint64_t, StreamEdit> m_editFor;
     Ptr<Socket> m_listener;
     std::map<Ptr<Socket>, Connection> m_connections;
     std::vector<DyscoStreamRecord> m_records;
