@@ -39,6 +39,8 @@ ToString(MiddleboxKind kind)
         return "cgnat";
     case MiddleboxKind::kProxy:
         return "proxy";
+    case MiddleboxKind::kBeamer:
+        return "beamer";
     }
     return "?";
 }

@@ -4,6 +4,8 @@
 #ifndef DYSCOSIM_SCENARIO_H
 #define DYSCOSIM_SCENARIO_H
 
+#include "beamer_spec.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +32,7 @@ enum class MiddleboxKind
     kNat,       ///< source NAT: outside (address, port) per session
     kCgnat,     ///< carrier-grade NAT: port blocks per subscriber over an outside pool
     kProxy,     ///< session-terminating TCP proxy that splices itself out (DyscoProxy)
+    kBeamer,    ///< stateless load balancer with daisy chaining (DyscoBeamerMux)
 };
 
 /// True for the kinds whose per-session state can migrate (firewall, NAT, CGNAT).
@@ -109,6 +112,7 @@ struct NodeSpec
     OffsetSpec seqOffset[2];        ///< seq_offset: [client -> server, server -> client]
     StatefulSpec stateful;          ///< firewall, nat, cgnat
     ProxySpec proxy;                ///< proxy
+    BeamerSpec beamer;              ///< beamer
     std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
 };
 
