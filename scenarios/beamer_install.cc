@@ -43,6 +43,7 @@ InstallBeamer(const Scenario& s, size_t lb, const AddressPlan& plan, const NodeC
     {
         Ptr<DyscoBeamerDaisy> daisy = CreateObject<DyscoBeamerDaisy>();
         daisy->SetTable(b->table, int(i));
+        daisy->SetDaisyChaining(spec.daisyChaining);
         DyscoHelper::SetMiddlebox(nodes.Get(uint32_t(spec.backends[i])), daisy);
         b->daisies.push_back(daisy);
     }

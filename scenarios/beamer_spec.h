@@ -23,6 +23,7 @@ struct BeamerSpec
     uint32_t buckets = 0;
     std::vector<size_t> backends; ///< node indices; bucket b starts at backends[b % size]
     std::vector<BeamerMoveSpec> moves;
+    bool daisyChaining = true; ///< false: the backends pass nothing on: old sessions break
 };
 
 } // namespace dyscosim

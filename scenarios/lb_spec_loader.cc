@@ -42,7 +42,7 @@ BackendRef(const JsonObject& o, const std::string& path, const nlohmann::json& v
 void
 ParseBeamerSpec(const JsonObject& o, const Scenario& s, size_t self, BeamerSpec* out)
 {
-    o.AllowOnly({"buckets", "backends", "moves"});
+    o.AllowOnly({"buckets", "backends", "moves", "daisy_chaining"});
     BeamerSpec& b = *out;
     b.buckets = uint32_t(o.Unsigned("buckets", 1, kMaxBuckets, "a bucket count 1 to 65536"));
     const nlohmann::json& backends = o.Array("backends", "an array of backend node names", true);
@@ -66,6 +66,7 @@ ParseBeamerSpec(const JsonObject& o, const Scenario& s, size_t self, BeamerSpec*
         }
         b.backends.push_back(node);
     }
+    b.daisyChaining = o.Bool("daisy_chaining", true);
     const nlohmann::json& moves = o.Array("moves", "an array of bucket moves", false);
     for (size_t i = 0; i < moves.size(); ++i)
     {

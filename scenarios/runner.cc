@@ -2,9 +2,9 @@
 
 #include "address_plan.h"
 #include "attacker.h"
+#include "beamer_install.h"
 #include "close_injector.h"
 #include "ns3/core-module.h"
-#include "beamer_install.h"
 #include "ns3/dysco-cgnat.h"
 #include "ns3/dysco-firewall.h"
 #include "ns3/dysco-helper.h"
@@ -608,7 +608,8 @@ private:
             for (const auto& rec : rx->GetRecords())
             {
                 auto it = rec.idComplete ? byStream.find(rec.streamId) : byStream.end();
-                bool known = it != byStream.end() && Serves(m_senders[it->second].session.to, key.first);
+                bool known =
+                    it != byStream.end() && Serves(m_senders[it->second].session.to, key.first);
                 if (known && !matched[it->second])
                 {
                     matched[it->second] = true;

@@ -89,8 +89,8 @@ public:
             {
                 throw ScenarioError(m_file, b.path,
                                     "only nodes with middlebox \"beamer\" take this object; "
-                                    "node \"" + n.name + "\" runs \"" + ToString(n.middlebox) +
-                                        "\"");
+                                    "node \"" +
+                                        n.name + "\" runs \"" + ToString(n.middlebox) + "\"");
             }
             ParseBeamerSpec(o, m_s, b.node, &n.beamer);
         }
@@ -287,8 +287,8 @@ private:
             }
             if (n.middlebox == MiddleboxKind::kBeamer || o.Has("beamer"))
             {
-                m_beamerRaw.push_back({i, o.PathOf("beamer"), &o.Require("beamer", "an object "
-                                                                         "{buckets, backends}")});
+                m_beamerRaw.push_back(
+                    {i, o.PathOf("beamer"), &o.Require("beamer", "an object {buckets, backends}")});
             }
             for (const char* key : {"firewall", "nat", "cgnat"})
             {

@@ -47,7 +47,7 @@ DyscoBeamerDaisy::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevi
         m_sessions.insert(session);
         return true;
     }
-    if (m_sessions.count(session))
+    if (m_sessions.count(session) || !m_daisyChaining)
     {
         return true;
     }

@@ -30,6 +30,10 @@ public:
         m_self = self;
     }
 
+    /// Off: packets of unknown sessions go to the local stack (which resets them), the
+    /// behaviour of a stateless balancer without daisy chaining.
+    void SetDaisyChaining(bool on) { m_daisyChaining = on; }
+
     bool Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice) override;
     bool SeesLocalPackets() const override { return true; }
 
@@ -43,6 +47,7 @@ private:
     int m_self = BeamerBucketTable::kNone;
     /// Client-side headers (addressed to the VIP) of the sessions accepted here.
     std::unordered_set<dysco::FiveTuple, dysco::FiveTupleHasher> m_sessions;
+    bool m_daisyChaining = true;
     uint64_t m_forwarded = 0;
     TracedCallback<const dysco::FiveTuple&, const dysco::FiveTuple&> m_rewriteTrace;
 };
