@@ -144,10 +144,11 @@ TEST(ProxyScenario, BadKeysNameTheirPath)
                               "in bytes (1024 to 1073741824), got number 10");
     nlohmann::json kind = doc;
     kind["nodes"][2]["middlebox"] = "proxxy";
-    EXPECT_EQ(LoadError(kind),
-              "bad.json: $.nodes[2].middlebox: expected a middlebox function: \"monitor\", "
-              "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\" or \"none\", got string "
-              "\"proxxy\"");
+    EXPECT_EQ(
+        LoadError(kind),
+        "bad.json: $.nodes[2].middlebox: expected a middlebox function: \"monitor\", "
+        "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\", \"beamer\" or \"none\", "
+        "got string \"proxxy\"");
 }
 
 TEST(ProxyScenario, BadFileExitsTwoAndRunsNothing)
