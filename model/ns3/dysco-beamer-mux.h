@@ -4,9 +4,9 @@
 // How it fits Dysco: the mux is not a hop of any Dysco chain. It rewrites the destination
 // of packets addressed to the VIP to the backend its bucket table names (and the source of
 // the backends' replies back to the VIP), so the backend is the server end of the session:
-// the chain, if the client has one, ends at the VIP and the mux picks which host that is,
-// like a destination NAT whose translation is a pure function of the five-tuple and the
-// table. Nothing per session is kept or learnt: a packet's fate depends on its header and
+// the chain, if the client has one, ends at the VIP and the mux picks which host that is
+// (it then hashes the chain's last subsession header), like a destination NAT whose
+// translation is a pure function of the five-tuple and the table. Nothing per session is kept or learnt: a packet's fate depends on its header and
 // the bucket table only, so the mux survives SYN floods and can be replicated freely.
 //
 // Daisy chaining (§5.4.2) happens at the backends (DyscoBeamerDaisy): when buckets move

@@ -67,6 +67,33 @@ TEST(BeamerRuns, WithoutDaisyChainingOldSessionsOfMovedBucketsBreak)
     EXPECT_EQ(summary["middleboxes"]["lb"]["daisy_forwarded"], 0);
 }
 
+TEST(BeamerRuns, AClientsDyscoChainEndsAtTheVip)
+{
+    // c1, c2 -> mon (a chain hop: the policy sends sessions to the VIP through it) -> lb.
+    json s = Shipped();
+    s["nodes"].push_back({{"name", "mon"}, {"role", "middlebox"}, {"middlebox", "monitor"}});
+    for (json& l : s["links"])
+    {
+        if (l["a"] == "c1" || l["a"] == "c2")
+        {
+            l["b"] = "mon";
+        }
+    }
+    s["links"].push_back({{"a", "mon"}, {"b", "lb"}, {"rate", "1Gbps"}, {"delay", "1ms"}});
+    for (const char* client : {"c1", "c2"})
+    {
+        s["policies"].push_back(
+            {{"at", client}, {"match", {{"dst", "lb"}}}, {"chain", json::array({"mon"})}});
+    }
+    auto [r, summary] = RunBeamer(s, "beamer-chain");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(summary["check"]["verdict"], "pass");
+    EXPECT_EQ(summary["sessions"]["completed"], 12);
+    EXPECT_EQ(summary["bytes"]["delivered"], summary["bytes"]["written"]);
+    EXPECT_EQ(summary["middleboxes"]["mon"]["sessions"], 12); // every session took the chain
+    EXPECT_GT(summary["middleboxes"]["lb"]["daisy_forwarded"].get<uint64_t>(), 0u);
+}
+
 TEST(BeamerRuns, BadSettingsExitTwoNamingTheirPath)
 {
     struct Case
