@@ -79,6 +79,9 @@ public:
     const AddressPlan& plan;
     ns3::NodeContainer nodes;
     std::vector<StreamApps> streams; ///< index = stream id - 1
+    /// Receivers besides the streams' own: a load balancer's backends other than the first
+    /// (which backend accepts a session is known only once its client port is).
+    std::vector<ns3::Ptr<ns3::DyscoStreamReceiver>> otherReceivers;
     std::vector<std::pair<size_t, ns3::Ptr<ns3::DyscoSeqOffset>>> seqOffsets;
     std::map<size_t, ns3::Ptr<ns3::DyscoStatefulMiddlebox>> statefulBoxes; ///< by node
     ns3::Ptr<ns3::DyscoStateMigration> migration;

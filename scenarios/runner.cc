@@ -2,6 +2,7 @@
 
 #include "address_plan.h"
 #include "attacker.h"
+#include "beamer_install.h"
 #include "close_injector.h"
 #include "ns3/core-module.h"
 #include "ns3/dysco-cgnat.h"
@@ -29,6 +30,7 @@
 #include "trace_recorder.h"
 #endif
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -257,6 +259,7 @@ public:
         m_receivers.clear();
         m_monitors.clear();
         m_proxies.clear();
+        m_beamers.clear();
         m_nsh.clear();
         m_lossModels.clear();
         m_injector.reset();
@@ -412,6 +415,12 @@ private:
             {
                 m_proxies.emplace_back(i, InstallProxy(NodeAt(i), n, kProxyStreams + int64_t(i)));
             }
+            else if (n.middlebox == MiddleboxKind::kBeamer)
+            {
+                m_beamers.push_back(InstallBeamer(m_s, i, m_plan, m_nodes));
+                m_beamers.back()->mux->TraceConnectWithoutContext(
+                    "Rewrite", MakeCallback(&Simulation::NatRewrite, this));
+            }
         }
         InstallNsh();
         for (const auto& np : ResolvePolicies(m_s, m_plan))
@@ -481,16 +490,26 @@ private:
         jitter->SetStream(kStartJitterStream); // start jitter draws disturb no other stream
         for (const auto& t : m_s.traffic)
         {
-            auto key = std::make_pair(t.to, t.port);
-            if (!m_receivers.count(key))
+            // A load balancer's sessions are accepted by its backends: one receiver each.
+            const std::vector<size_t> hosts = ServingHosts(m_s, t.to);
+            for (size_t host : hosts)
             {
-                Ptr<DyscoStreamReceiver> rx = CreateObject<DyscoStreamReceiver>();
-                rx->SetAttribute("Local",
-                                 AddressValue(InetSocketAddress(Ipv4Address::GetAny(), t.port)));
-                NodeAt(t.to)->AddApplication(rx);
-                rx->SetStartTime(Seconds(0));
-                m_receivers[key] = rx;
+                auto key = std::make_pair(host, t.port);
+                if (!m_receivers.count(key))
+                {
+                    Ptr<DyscoStreamReceiver> rx = CreateObject<DyscoStreamReceiver>();
+                    rx->SetAttribute(
+                        "Local", AddressValue(InetSocketAddress(Ipv4Address::GetAny(), t.port)));
+                    NodeAt(host)->AddApplication(rx);
+                    rx->SetStartTime(Seconds(0));
+                    m_receivers[key] = rx;
+                    if (host != hosts.front())
+                    {
+                        m_ctx->otherReceivers.push_back(rx);
+                    }
+                }
             }
+            const auto key = std::make_pair(hosts.front(), t.port);
             Address remote = InetSocketAddress(Ipv4Address(m_plan.FirstAddress(t.to)), t.port);
             for (uint32_t k = 0; k < t.sessions; ++k)
             {
@@ -505,14 +524,23 @@ private:
                 }
                 info.app->SetAttribute("ReverseBytes", UintegerValue(t.reverseBytes));
                 info.app->SetAttribute("Rate", DataRateValue(DataRate(t.rateBps)));
-                m_receivers[key]->SetReverseBytes(nextStream, t.reverseBytes);
-                m_receivers[key]->SetReverseRate(nextStream, DataRate(t.rateBps));
-                if (const auto& edit = m_ctx->trafficEdits[size_t(&t - m_s.traffic.data())])
+                const StreamEdit* edit = nullptr;
+                StreamEdit e;
+                if (const auto& te = m_ctx->trafficEdits[size_t(&t - m_s.traffic.data())])
                 {
-                    const StreamEdit e{edit->edit.offset, edit->edit.remove, edit->edit.insert,
-                                       &ContentModifierByte};
-                    m_receivers[key]->SetExpectedEdit(nextStream, e);
+                    e = StreamEdit{te->edit.offset, te->edit.remove, te->edit.insert,
+                                   &ContentModifierByte};
+                    edit = &e;
                     info.session.editDelta = e.Delta();
+                }
+                for (size_t host : hosts)
+                {
+                    m_receivers[{host, t.port}]->SetReverseBytes(nextStream, t.reverseBytes);
+                    m_receivers[{host, t.port}]->SetReverseRate(nextStream, DataRate(t.rateBps));
+                    if (edit != nullptr)
+                    {
+                        m_receivers[{host, t.port}]->SetExpectedEdit(nextStream, *edit);
+                    }
                 }
                 StreamApps apps;
                 apps.streamId = nextStream;
@@ -597,7 +625,8 @@ private:
             for (const auto& rec : rx->GetRecords())
             {
                 auto it = rec.idComplete ? byStream.find(rec.streamId) : byStream.end();
-                bool known = it != byStream.end() && m_senders[it->second].session.to == host;
+                bool known =
+                    it != byStream.end() && Serves(m_senders[it->second].session.to, key.first);
                 if (known && !matched[it->second])
                 {
                     matched[it->second] = true;
@@ -703,8 +732,20 @@ private:
         }
     }
 
+    /// True if host `host` accepts the sessions addressed to node `to`.
+    bool Serves(const std::string& to, size_t host) const
+    {
+        auto node = m_s.FindNode(to);
+        const std::vector<size_t> hosts = node ? ServingHosts(m_s, *node) : std::vector<size_t>{};
+        return std::find(hosts.begin(), hosts.end(), host) != hosts.end();
+    }
+
     void CollectProxies(RunResult* r)
     {
+        for (const auto& b : m_beamers)
+        {
+            r->middleboxes.push_back(BeamerResult(m_s, *b));
+        }
         for (const auto& [node, proxy] : m_proxies)
         {
             r->middleboxes.push_back(
@@ -742,6 +783,7 @@ private:
     PointToPointHelper m_p2p; ///< kept for EnablePcapAll after every link exists
     std::vector<std::pair<size_t, Ptr<DyscoMonitor>>> m_monitors;
     std::vector<std::pair<size_t, Ptr<DyscoProxy>>> m_proxies;
+    std::vector<std::shared_ptr<BeamerInstance>> m_beamers;
     std::vector<std::pair<size_t, Ptr<NshChaining>>> m_nsh;
     std::vector<GoodputSample> m_goodput;
     std::map<std::pair<size_t, uint16_t>, Ptr<DyscoStreamReceiver>> m_receivers;

@@ -41,6 +41,8 @@ ToString(MiddleboxKind kind)
         return "proxy";
     case MiddleboxKind::kContentModifier:
         return "content_modifier";
+    case MiddleboxKind::kBeamer:
+        return "beamer";
     }
     return "?";
 }

@@ -4,6 +4,8 @@
 #ifndef DYSCOSIM_SCENARIO_H
 #define DYSCOSIM_SCENARIO_H
 
+#include "beamer_spec.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +33,7 @@ enum class MiddleboxKind
     kCgnat,     ///< carrier-grade NAT: port blocks per subscriber over an outside pool
     kProxy,     ///< session-terminating TCP proxy that splices itself out (DyscoProxy)
     kContentModifier, ///< a proxy that replaces a range of the client -> server stream
+    kBeamer,          ///< stateless load balancer with daisy chaining (DyscoBeamerMux)
 };
 
 /// True for the kinds whose per-session state can migrate (firewall, NAT, CGNAT).
@@ -120,6 +123,7 @@ struct NodeSpec
     StatefulSpec stateful;          ///< firewall, nat, cgnat
     ProxySpec proxy;                ///< proxy, content_modifier
     EditSpec edit;                  ///< content_modifier
+    BeamerSpec beamer;              ///< beamer
     std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
 };
 

@@ -3,6 +3,7 @@
 #include "core/security_text.h"
 #include "core/syn_payload.h"
 #include "json_fields.h"
+#include "lb_spec_loader.h"
 #include "modifier_spec_loader.h"
 #include "proxy_spec_loader.h"
 #include "scenario_error.h"
@@ -33,7 +34,7 @@ constexpr const char* kDelayExpected =
     "a delay like \"1ms\" (a number followed by s, ms, us or ns)";
 constexpr const char* kMiddleboxExpected =
     "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\", "
-    "\"proxy\", \"content_modifier\" or \"none\"";
+    "\"proxy\", \"content_modifier\", \"beamer\" or \"none\"";
 constexpr uint32_t kMaxSegmentSize = 1448; // 1500-byte MTU - IPv4, TCP, timestamp headers
 
 std::string
@@ -82,6 +83,19 @@ public:
         }
         ParseNodes(top.Array("nodes", "an array of nodes", true), top.PathOf("nodes"));
         ParseStateful();
+        for (const auto& b : m_beamerRaw)
+        {
+            NodeSpec& n = m_s.nodes[b.node];
+            JsonObject o(m_file, b.path, *b.raw, "an object {buckets, backends, moves}");
+            if (n.middlebox != MiddleboxKind::kBeamer)
+            {
+                throw ScenarioError(m_file, b.path,
+                                    "only nodes with middlebox \"beamer\" take this object; "
+                                    "node \"" +
+                                        n.name + "\" runs \"" + ToString(n.middlebox) + "\"");
+            }
+            ParseBeamerSpec(o, m_s, b.node, &n.beamer);
+        }
         ParseLinks(top.Array("links", "an array of links", true), top.PathOf("links"));
         if (top.Has("tcp"))
         {
@@ -195,7 +209,7 @@ private:
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
             o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat",
-                         "cgnat", "proxy", "content_modifier"});
+                         "cgnat", "proxy", "content_modifier", "beamer"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -231,7 +245,8 @@ private:
             if (o.Has("middlebox"))
             {
                 std::string kind = o.String("middlebox", kMiddleboxExpected);
-                const bool onPath = kind == "firewall" || kind == "nat" || kind == "cgnat";
+                const bool onPath =
+                    kind == "firewall" || kind == "nat" || kind == "cgnat" || kind == "beamer";
                 if (n.role != NodeRole::kMiddlebox && !(onPath && n.role == NodeRole::kRouter))
                 {
                     o.Fail("middlebox", "only nodes with role \"middlebox\" run a middlebox "
@@ -266,11 +281,20 @@ private:
                 {
                     n.middlebox = MiddleboxKind::kContentModifier;
                 }
+                else if (kind == "beamer")
+                {
+                    n.middlebox = MiddleboxKind::kBeamer;
+                }
                 else if (kind != "none")
                 {
                     o.Fail("middlebox", std::string("expected ") + kMiddleboxExpected + ", got " +
                                             DescribeJson(nodes[i].at("middlebox")));
                 }
+            }
+            if (n.middlebox == MiddleboxKind::kBeamer || o.Has("beamer"))
+            {
+                m_beamerRaw.push_back(
+                    {i, o.PathOf("beamer"), &o.Require("beamer", "an object {buckets, backends}")});
             }
             for (const char* key : {"firewall", "nat", "cgnat"})
             {
@@ -642,10 +666,12 @@ private:
         }
     }
 
-    size_t HostRef(const JsonObject& o, const std::string& key)
+    /// A host, or (`vip`) also a load balancer, whose backends accept the traffic.
+    size_t HostRef(const JsonObject& o, const std::string& key, bool vip = false)
     {
         size_t n = NodeRef(o, key);
-        if (m_s.nodes[n].role != NodeRole::kHost)
+        if (m_s.nodes[n].role != NodeRole::kHost &&
+            !(vip && m_s.nodes[n].middlebox == MiddleboxKind::kBeamer))
         {
             o.Fail(key, "node \"" + m_s.nodes[n].name + "\" is a " + ToString(m_s.nodes[n].role) +
                             "; traffic runs between nodes with role \"host\"");
@@ -663,7 +689,7 @@ private:
                          "send_size", "reverse_bytes", "rate", "start_jitter_s"});
             TrafficSpec t;
             t.from = HostRef(o, "from");
-            t.to = HostRef(o, "to");
+            t.to = HostRef(o, "to", true);
             if (t.from == t.to)
             {
                 o.Fail("to", "traffic goes from one host to another; both are \"" +
@@ -1162,6 +1188,7 @@ private:
     std::string m_file;
     Scenario m_s;
     std::vector<StatefulRaw> m_statefulRaw;
+    std::vector<StatefulRaw> m_beamerRaw; ///< `beamer` objects, parsed once names are known
 };
 
 /// Checks that need the effective (possibly --quick) stop time.

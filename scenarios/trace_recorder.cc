@@ -116,6 +116,10 @@ TraceRecorder::Install()
             "LocalSegment", MakeBoundCallback(&TraceRecorder::OnSegment, m_nodeSinks.back().get()));
     }
     std::vector<DyscoStreamReceiver*> receivers;
+    for (const auto& rx : m_ctx.otherReceivers)
+    {
+        ConnectReceiver(rx, &receivers);
+    }
     for (const StreamApps& st : m_ctx.streams)
     {
         m_senderSinks.push_back(
@@ -127,18 +131,24 @@ TraceRecorder::Install()
         st.sender->TraceConnectWithoutContext(
             "Closed",
             MakeBoundCallback(&TraceRecorder::OnSenderClosed, m_senderSinks.back().get()));
-        if (std::find(receivers.begin(), receivers.end(), PeekPointer(st.receiver)) ==
-            receivers.end())
-        {
-            receivers.push_back(PeekPointer(st.receiver));
-            st.receiver->TraceConnectWithoutContext(
-                "Read", MakeBoundCallback(&TraceRecorder::OnReceiverRead, this));
-            st.receiver->TraceConnectWithoutContext(
-                "Write", MakeBoundCallback(&TraceRecorder::OnReceiverWrite, this));
-            st.receiver->TraceConnectWithoutContext(
-                "StreamClosed", MakeBoundCallback(&TraceRecorder::OnReceiverClosed, this));
-        }
+        ConnectReceiver(st.receiver, &receivers);
     }
+}
+
+void
+TraceRecorder::ConnectReceiver(Ptr<DyscoStreamReceiver> rx,
+                               std::vector<DyscoStreamReceiver*>* connected)
+{
+    if (std::find(connected->begin(), connected->end(), PeekPointer(rx)) != connected->end())
+    {
+        return;
+    }
+    connected->push_back(PeekPointer(rx));
+    rx->TraceConnectWithoutContext("Read", MakeBoundCallback(&TraceRecorder::OnReceiverRead, this));
+    rx->TraceConnectWithoutContext("Write",
+                                   MakeBoundCallback(&TraceRecorder::OnReceiverWrite, this));
+    rx->TraceConnectWithoutContext("StreamClosed",
+                                   MakeBoundCallback(&TraceRecorder::OnReceiverClosed, this));
 }
 
 bool

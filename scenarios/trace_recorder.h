@@ -97,6 +97,9 @@ private:
     static void OnReceiverClosed(TraceRecorder* r, const ns3::DyscoStreamRecord& record);
     static void OnSenderTx(SenderSink* sink, ns3::Ptr<const ns3::Packet> packet);
     static void OnSenderRead(SenderSink* sink, const uint8_t* data, uint32_t n);
+    /// Records a receiver's events once (`connected`: the receivers already done).
+    void ConnectReceiver(ns3::Ptr<ns3::DyscoStreamReceiver> rx,
+                         std::vector<ns3::DyscoStreamReceiver*>* connected);
     static void OnReceiverRead(TraceRecorder* r, ns3::Ptr<ns3::Socket> socket, const uint8_t* data,
                                uint32_t n);
     static void OnReceiverWrite(TraceRecorder* r, ns3::Ptr<ns3::Socket> socket, const uint8_t* data,

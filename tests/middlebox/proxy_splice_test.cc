@@ -147,8 +147,8 @@ TEST(ProxyScenario, BadKeysNameTheirPath)
     EXPECT_EQ(
         LoadError(kind),
         "bad.json: $.nodes[2].middlebox: expected a middlebox function: \"monitor\", "
-        "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\", \"content_modifier\" or "
-        "\"none\", got string \"proxxy\"");
+        "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\", \"content_modifier\", "
+        "\"beamer\" or \"none\", got string \"proxxy\"");
 }
 
 TEST(ProxyScenario, BadFileExitsTwoAndRunsNothing)
