@@ -82,6 +82,13 @@ struct AgentConfig
     /// 0 = only the idle timeout applies.
     uint64_t halfOpenTimeoutNs = 10'000'000'000ull;
     size_t maxSavedRequests = 16; ///< requestLocks waiting behind a pending lock (more: nack)
+    /// Left anchor while locking: with no ackLock/nackLock back, requestLock is resent end to
+    /// end every lockRtoNs (0: the control channel's give-up time, rto x (retries + 1)), at
+    /// most lockRetries times; then the reconfiguration is aborted with cancelLock (abort
+    /// reason kAbortLockTimeout). A hop-by-hop ack does not prove the answer can come back:
+    /// a plain NAT on the path drops it.
+    uint64_t lockRtoNs = 0;
+    uint32_t lockRetries = 2;
 };
 
 class Agent
@@ -95,6 +102,8 @@ public:
     void SetAddresses(uint32_t address, std::vector<uint32_t> localAddresses);
     void SetControlConfig(ControlChannelConfig c);
     void SetSynRetransmission(uint64_t rtoNs, uint32_t retries);
+    /// AgentConfig::lockRtoNs (0: derived from the control channel) and lockRetries.
+    void SetLockRetransmission(uint64_t rtoNs, uint32_t retries);
     PolicyTable& Policies() { return m_policies; }
 
     Verdict Process(Direction dir, std::vector<uint8_t>& packet, uint64_t nowNs);
@@ -251,6 +260,10 @@ private:
     void OnOldPath(uint32_t index, const ControlMessage& m, bool fromLeft, uint64_t nowNs);
     void OnTrigger(uint32_t index, const ControlMessage& m, uint64_t nowNs);
     void ReleaseSaved(uint32_t index, uint64_t nowNs);
+    void SendRequestLock(uint32_t index, uint64_t nowNs);
+    void SendCancelLock(uint32_t index, const Requestor& r, uint32_t rightAnchor, uint64_t nowNs);
+    void OnLockTimer(uint32_t index, uint64_t nowNs);
+    uint64_t LockRtoNs() const;
     void OnControlFailed(const ControlMessage& m, uint64_t nowNs);
 
     // anchors (agent_anchor.cc); side 1: left anchor (right side replaced), 0: right anchor

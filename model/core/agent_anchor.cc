@@ -227,6 +227,24 @@ Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
     return Verdict::kConsume;
 }
 
+namespace
+{
+/// The stream's end as far as this agent knows: its highest sequence number seen (plus
+/// one) or, if higher, the highest ack of it seen coming back; 0 if neither.
+Seq
+StreamEnd(const SessionTrack& tr, int stream)
+{
+    const bool sent = (tr.valid & (1 << stream)) != 0;
+    const bool acked = (tr.valid & (4 << (1 - stream))) != 0;
+    const Seq high(sent ? tr.seqHigh[stream] : 0);
+    if (acked && (!sent || Seq(tr.ackHigh[1 - stream]) > high))
+    {
+        return Seq(tr.ackHigh[1 - stream]);
+    }
+    return high;
+}
+} // namespace
+
 void
 Agent::EnterTwoPaths(uint32_t index, int side, uint64_t nowNs)
 {
@@ -238,8 +256,14 @@ Agent::EnterTwoPaths(uint32_t index, int side, uint64_t nowNs)
     const SessionTrack tr = TrackOnSide(index, side);
     const int out = side == 1 ? 0 : 1;
     const int in = 1 - out;
-    const Seq oldSent((tr.valid & (1 << out)) ? tr.seqHigh[out] : 0);
-    const Seq oldRcvd((tr.valid & (1 << in)) ? tr.seqHigh[in] : 0);
+    // Where each stream ended on the old path: its highest byte seen here, or further if
+    // the far end acknowledged more. Bytes can reach the old path without passing this
+    // anchor when an earlier reconfiguration inserted it: that one's old path carried the
+    // stream up to its switch point and merged past us, while we learnt the stream's
+    // position only from its new-path SYN (taken earlier) and from new-path data, of which
+    // there is none if the stream ended (FIN) on the old path.
+    const Seq oldSent = StreamEnd(tr, out);
+    const Seq oldRcvd = StreamEnd(tr, in);
     // Acks carried by incoming packets cover what we sent, and vice versa.
     const Seq oldSentAcked((tr.valid & (4 << in)) ? Seq(tr.ackHigh[in]) : oldSent);
     const Seq oldRcvdAcked((tr.valid & (4 << out)) ? Seq(tr.ackHigh[out]) : oldRcvd);
@@ -436,12 +460,7 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
         rc->abortReason = reason;
         ReleaseRightLock(index, nowNs);
         EmitReconfig(AgentEventKind::kReconfigPhase, index, rc->id, uint32_t(rc->phase), nowNs);
-        ControlMessage cancel;
-        cancel.type = ControlType::kCancelLock;
-        cancel.leftAnchor = rc->id.leftAnchor;
-        cancel.requestId = rc->id.requestId;
-        cancel.rightAnchor = rc->rightAnchor;
-        SendRight(index, cancel, nowNs);
+        SendCancelLock(index, rc->id, rc->rightAnchor, nowNs);
         return;
     }
     ++m_counters.reconfigAborted;
@@ -768,6 +787,11 @@ Agent::NextDeadline() const
         {
             next = std::min(next, rc->synDeadlineNs);
         }
+        if (rc != nullptr && rc->isLeftAnchor && rc->phase == ReconfigPhase::kLocking &&
+            !MutantActive(Mutant::kNoLockTimeout))
+        {
+            next = std::min(next, rc->lockDeadlineNs);
+        }
     }
     return next;
 }
@@ -786,6 +810,12 @@ Agent::OnTimer(uint64_t nowNs)
     {
         const uint32_t idx = uint32_t(key / 2);
         Reconfig* rc = m_sessions.Get(idx).reconfig[key % 2].get();
+        if (rc != nullptr && rc->isLeftAnchor && rc->phase == ReconfigPhase::kLocking &&
+            rc->lockDeadlineNs <= nowNs && !MutantActive(Mutant::kNoLockTimeout))
+        {
+            OnLockTimer(idx, nowNs);
+            continue;
+        }
         if (rc == nullptr || !rc->isLeftAnchor || rc->phase != ReconfigPhase::kNewPathSyn ||
             rc->synDeadlineNs > nowNs)
         {
