@@ -449,12 +449,11 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
         m_sessions.Erase(index, MapDirection::kIngress, rc->newSub.Reversed());
         rc->newSub = FiveTuple{};
     }
-    // §3.5: the new path cannot be set up (or the session closed while locking): the
-    // session stays on the old path and cancelLock / ackCancel unlock the segment. While
-    // the lock is still pending the cancel also catches an ackLock already on its way.
+    // §3.5: the new path cannot be set up: the session stays on the old path and
+    // cancelLock / ackCancel unlock the segment.
     if (!MutantActive(Mutant::kAbortWithoutCancel) &&
         (rc->phase == ReconfigPhase::kNewPathSyn ||
-         (reason == 4 && rc->phase == ReconfigPhase::kLocking)))
+         (MutantActive(Mutant::kNoLockTimeout) && rc->phase == ReconfigPhase::kLocking)))
     {
         rc->phase = ReconfigPhase::kCancelling;
         rc->abortReason = reason;
@@ -462,6 +461,15 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
         EmitReconfig(AgentEventKind::kReconfigPhase, index, rc->id, uint32_t(rc->phase), nowNs);
         SendCancelLock(index, rc->id, rc->rightAnchor, nowNs);
         return;
+    }
+    if (rc->phase == ReconfigPhase::kLocking && (reason == 4 || reason == kAbortLockTimeout))
+    {
+        // No ackLock yet (the session closed, or none came back): cancelLock frees the locks
+        // agents on the way granted. It does not wait for an ackCancel, which may have to
+        // come back the way no answer came; an ackLock still on its way is answered with
+        // another cancelLock when it arrives (OnAckLock).
+        ReleaseRightLock(index, nowNs);
+        SendCancelLock(index, rc->id, rc->rightAnchor, nowNs);
     }
     ++m_counters.reconfigAborted;
     EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, reason, nowNs);

@@ -352,10 +352,7 @@ Agent::OnLockTimer(uint32_t index, uint64_t nowNs)
         return;
     }
     // No answer to any copy: the way back does not carry control messages (a plain NAT on
-    // the path, a failed agent). cancelLock frees the locks taken on the way; the abort
-    // does not wait for an ackCancel that would have to come back the same way.
-    ReleaseRightLock(index, nowNs);
-    SendCancelLock(index, rc.id, rc.rightAnchor, nowNs);
+    // the path, a failed agent). Give up with cancelLock (AbortReconfig).
     AbortReconfig(index, kAbortLockTimeout, nowNs);
 }
 

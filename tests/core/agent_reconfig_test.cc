@@ -725,7 +725,8 @@ TEST(AgentReconfig, ASessionThatClosesWhileLockingAbortsAndLeavesNoState)
     c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kRst | tcpflag::kAck));
     c.net.Advance(500'000'000);
     EXPECT_EQ(c.net[kA].Counters().reconfigAborted, 1u);
-    // Reported as closed (4), not as a failed new path (2), although it ended via ackCancel.
+    // Reported as closed (4), not as a failed new path (2); cancelLock went out, and the
+    // abort did not wait for its ackCancel.
     EXPECT_EQ(reasons, std::vector<uint32_t>{4});
     EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
     for (uint32_t n : {kA, kB, kD})

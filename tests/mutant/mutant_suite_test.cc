@@ -125,8 +125,9 @@ operator<<(std::ostream& os, const MutantCase& c)
 //   drop_ack_cancel: the cancelled reconfiguration never gets its ackCancel
 //     (reconfig_terminates).
 //   abort_without_cancel: the left anchor gives up without cancelLock (reconfig_terminates).
-//   no_lock_timeout: behind a plain NAT no answer to requestLock comes back and the left
-//     anchor waits for it forever (reconfig_terminates).
+//   no_lock_timeout: behind a plain NAT no answer to requestLock comes back; the left anchor
+//     waits for it, and when the session closes for an ackCancel, forever
+//     (reconfig_terminates).
 //   cancel_without_unlock: mb1 keeps the lock of the cancelled request, so the retry is
 //     nacked although nobody holds the segment (lock_exclusive).
 const std::set<std::string> kStall = {"clean_termination"};
