@@ -606,21 +606,40 @@ private:
 
     void Injections()
     {
-        // Only into traffic with one reconfiguration (or contention): an early FIN before a
-        // second one is an open finding (verification/fuzz-findings/
-        // two-reconfigs-early-fin-cutoff.json).
-        std::vector<size_t> targets;
+        // FIN/RST into traffic with one reconfiguration (or contention) as before, else into
+        // traffic with several (an early FIN before a second reconfiguration was the finding
+        // verification/fuzz-findings/two-reconfigs-early-fin-cutoff.json, now fixed). Those
+        // are drawn from a stream of their own so the other seeds' scenarios stay as they were.
+        std::vector<size_t> single;
+        std::vector<size_t> several;
         for (size_t k = 0; k < m_flows.size(); ++k)
         {
             if (m_flows[k].rounds == 1)
             {
-                targets.push_back(k);
+                single.push_back(k);
+            }
+            else if (m_flows[k].rounds > 1)
+            {
+                several.push_back(k);
             }
         }
-        if (targets.empty() || !m_rng.Chance(0.3))
+        if (!single.empty())
         {
+            if (m_rng.Chance(0.3))
+            {
+                Inject(m_rng, single);
+            }
             return;
         }
+        Rng side(uint64_t(m_seed) * 0x9E3779B97F4A7C15ull + 0x1F1Eull);
+        if (!several.empty() && side.Chance(0.3))
+        {
+            Inject(side, several);
+        }
+    }
+
+    void Inject(Rng& rng, const std::vector<size_t>& targets)
+    {
         std::vector<std::string> phases = {"locking", "locked", "new_path_syn", "two_paths",
                                            "succeeded"};
         if (m_hasAbort)
@@ -629,30 +648,29 @@ private:
         }
         const std::vector<std::string> actions = {"fin_client", "fin_server", "rst_client",
                                                   "rst_server"};
-        size_t count = size_t(m_rng.Between(1, 2));
+        size_t count = size_t(rng.Between(1, 2));
         for (size_t i = 0; i < count; ++i)
         {
-            const std::string on =
-                m_hasAbort && m_rng.Chance(0.5)
-                    ? m_rng.Pick(std::vector<std::string>{"cancelling", "aborted"})
-                    : m_rng.Pick(phases);
-            ordered_json inj = {{"action", m_rng.Pick(actions)}, {"on", on}};
-            if (m_rng.Chance(0.3))
+            const std::string on = m_hasAbort && rng.Chance(0.5)
+                                       ? rng.Pick(std::vector<std::string>{"cancelling", "aborted"})
+                                       : rng.Pick(phases);
+            ordered_json inj = {{"action", rng.Pick(actions)}, {"on", on}};
+            if (rng.Chance(0.3))
             {
                 inj["at"] = "client";
             }
-            const size_t k = m_rng.Pick(targets);
-            if (m_flows.size() > 1 || m_rng.Chance(0.3))
+            const size_t k = rng.Pick(targets);
+            if (m_flows.size() > 1 || rng.Chance(0.3))
             {
                 inj["traffic"] = k;
             }
-            if (m_rng.Chance(0.3))
+            if (rng.Chance(0.3))
             {
                 inj["sessions"] = 1;
             }
-            if (m_rng.Chance(0.3))
+            if (rng.Chance(0.3))
             {
-                inj["delay_s"] = m_rng.Time(0.0, 0.01);
+                inj["delay_s"] = rng.Time(0.0, 0.01);
             }
             m_injections.push_back(inj);
             m_features.push_back(inj["action"].get<std::string>() + "@" +

@@ -25,6 +25,8 @@ AbortReason(uint32_t detail)
         return "control_lost";
     case 4:
         return "session_closed";
+    case dysco::kAbortLockTimeout:
+        return "lock_timeout";
     }
     return "unknown";
 }

@@ -45,12 +45,19 @@ DefaultScenariosDir()
     return "scenarios";
 }
 
+/// Shipped scenarios that exit 1 by design (negative controls): no baseline to keep.
+bool
+ExpectedToFail(const std::string& name)
+{
+    return name == "middlebox/firewall-no-migration";
+}
+
 /// The shipped scenarios, in name order; --quick for those with a "quick" object.
 std::vector<Case>
 SuiteCases(const std::string& dir)
 {
     std::vector<Case> cases;
-    for (const std::string sub : {"", "reconfig/"})
+    for (const std::string sub : {"", "reconfig/", "middlebox/", "security/"})
     {
         std::error_code ec;
         for (const auto& entry : fs::directory_iterator(dir + "/" + sub, ec))
@@ -61,6 +68,10 @@ SuiteCases(const std::string& dir)
             }
             Case c;
             c.name = sub + entry.path().stem().string();
+            if (ExpectedToFail(c.name))
+            {
+                continue;
+            }
             c.file = entry.path().string();
             std::ifstream in(c.file);
             json doc = json::parse(in, nullptr, false);

@@ -75,7 +75,7 @@ struct ReconfigRecord
     double endS = -1;     ///< old path torn down at both anchors, or aborted
     std::string outcome;  ///< "succeeded", "aborted", "refused" or "unfinished"
     std::string reason;   ///< aborted: "nacked", "new_path_failed", "control_lost",
-                          ///< "session_closed"; refused: "busy", "no_session"
+                          ///< "session_closed", "lock_timeout"; refused: "busy", "no_session"
     bool hasSeq = false;  ///< a seq_offset box had shifted numbers of the session:
     uint32_t seqAtStart[2] = {0, 0}; ///< its latest [client->server, server->client] numbers
 

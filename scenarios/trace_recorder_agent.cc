@@ -288,11 +288,15 @@ TraceRecorder::Phase(uint16_t node, uint32_t sid, uint32_t rid, const dysco::Age
     }
     else
     {
-        // kReconfigAborted; detail: 1 nacked, 2 ackCancel arrived, 3 control lost, 4 closed.
+        // kReconfigAborted; detail: 1 nacked, 2 ackCancel arrived, 3 control lost, 4 closed,
+        // 5 no answer to requestLock (the lock was never acquired).
         switch (e.detail)
         {
         case 1:
             phase = v::Phase::kDenied;
+            break;
+        case dysco::kAbortLockTimeout:
+            phase = v::Phase::kLockFailed;
             break;
         case 2:
             phase = rc.cancelReason == 4 ? v::Phase::kClosed : v::Phase::kAborted;

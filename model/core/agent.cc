@@ -203,6 +203,13 @@ Agent::SetSynRetransmission(uint64_t rtoNs, uint32_t retries)
     m_config.synRetries = retries;
 }
 
+void
+Agent::SetLockRetransmission(uint64_t rtoNs, uint32_t retries)
+{
+    m_config.lockRtoNs = rtoNs;
+    m_config.lockRetries = retries;
+}
+
 int64_t
 Agent::SessionIndexOf(const FiveTuple& t) const
 {

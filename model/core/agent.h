@@ -85,6 +85,13 @@ struct AgentConfig
     /// Plain data of established sessions takes Agent::FastForward (same result, fewer
     /// instructions); false sends every packet the general way (differential tests).
     bool fastPath = true;
+    /// Left anchor while locking: with no ackLock/nackLock back, requestLock is resent end to
+    /// end every lockRtoNs (0: the control channel's give-up time, rto x (retries + 1)), at
+    /// most lockRetries times; then the reconfiguration is aborted with cancelLock (abort
+    /// reason kAbortLockTimeout). A hop-by-hop ack does not prove the answer can come back:
+    /// a plain NAT on the path drops it.
+    uint64_t lockRtoNs = 0;
+    uint32_t lockRetries = 2;
 };
 
 class Agent
@@ -98,6 +105,8 @@ public:
     void SetAddresses(uint32_t address, std::vector<uint32_t> localAddresses);
     void SetControlConfig(ControlChannelConfig c);
     void SetSynRetransmission(uint64_t rtoNs, uint32_t retries);
+    /// AgentConfig::lockRtoNs (0: derived from the control channel) and lockRetries.
+    void SetLockRetransmission(uint64_t rtoNs, uint32_t retries);
     PolicyTable& Policies() { return m_policies; }
 
     Verdict Process(Direction dir, std::vector<uint8_t>& packet, uint64_t nowNs);
@@ -264,6 +273,10 @@ private:
     void OnOldPath(uint32_t index, const ControlMessage& m, bool fromLeft, uint64_t nowNs);
     void OnTrigger(uint32_t index, const ControlMessage& m, uint64_t nowNs);
     void ReleaseSaved(uint32_t index, uint64_t nowNs);
+    void SendRequestLock(uint32_t index, uint64_t nowNs);
+    void SendCancelLock(uint32_t index, const Requestor& r, uint32_t rightAnchor, uint64_t nowNs);
+    void OnLockTimer(uint32_t index, uint64_t nowNs);
+    uint64_t LockRtoNs() const;
     void OnControlFailed(const ControlMessage& m, uint64_t nowNs);
 
     // anchors (agent_anchor.cc); side 1: left anchor (right side replaced), 0: right anchor
@@ -284,7 +297,6 @@ private:
     void EndReconfig(uint32_t index, int side);
     /// Unlocks the subsession to the right (reported as a lock change if it was held).
     void ReleaseRightLock(uint32_t index, uint64_t nowNs);
-    void ReleaseStaleLock(uint32_t index, const ControlMessage& ackLock, uint64_t nowNs);
     void EmitReconfig(AgentEventKind kind, uint32_t index, const Requestor& req, uint32_t detail,
                       uint64_t nowNs);
     /// Rewrites a packet leaving an anchor's reconfigured side onto `sub` with `delta`.

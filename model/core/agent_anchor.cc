@@ -227,6 +227,24 @@ Agent::AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
     return Verdict::kConsume;
 }
 
+namespace
+{
+/// The stream's end as far as this agent knows: its highest sequence number seen (plus
+/// one) or, if higher, the highest ack of it seen coming back; 0 if neither.
+Seq
+StreamEnd(const SessionTrack& tr, int stream)
+{
+    const bool sent = (tr.valid & (1 << stream)) != 0;
+    const bool acked = (tr.valid & (4 << (1 - stream))) != 0;
+    const Seq high(sent ? tr.seqHigh[stream] : 0);
+    if (acked && (!sent || Seq(tr.ackHigh[1 - stream]) > high))
+    {
+        return Seq(tr.ackHigh[1 - stream]);
+    }
+    return high;
+}
+} // namespace
+
 void
 Agent::EnterTwoPaths(uint32_t index, int side, uint64_t nowNs)
 {
@@ -238,8 +256,14 @@ Agent::EnterTwoPaths(uint32_t index, int side, uint64_t nowNs)
     const SessionTrack tr = TrackOnSide(index, side);
     const int out = side == 1 ? 0 : 1;
     const int in = 1 - out;
-    const Seq oldSent((tr.valid & (1 << out)) ? tr.seqHigh[out] : 0);
-    const Seq oldRcvd((tr.valid & (1 << in)) ? tr.seqHigh[in] : 0);
+    // Where each stream ended on the old path: its highest byte seen here, or further if
+    // the far end acknowledged more. Bytes can reach the old path without passing this
+    // anchor when an earlier reconfiguration inserted it: that one's old path carried the
+    // stream up to its switch point and merged past us, while we learnt the stream's
+    // position only from its new-path SYN (taken earlier) and from new-path data, of which
+    // there is none if the stream ended (FIN) on the old path.
+    const Seq oldSent = StreamEnd(tr, out);
+    const Seq oldRcvd = StreamEnd(tr, in);
     // Acks carried by incoming packets cover what we sent, and vice versa.
     const Seq oldSentAcked((tr.valid & (4 << in)) ? Seq(tr.ackHigh[in]) : oldSent);
     const Seq oldRcvdAcked((tr.valid & (4 << out)) ? Seq(tr.ackHigh[out]) : oldRcvd);
@@ -428,24 +452,27 @@ Agent::AbortReconfig(uint32_t index, uint32_t reason, uint64_t nowNs)
         m_sessions.Erase(index, MapDirection::kIngress, rc->newSub.Reversed());
         rc->newSub = FiveTuple{};
     }
-    // §3.5: the new path cannot be set up (or the session closed while locking): the
-    // session stays on the old path and cancelLock / ackCancel unlock the segment. While
-    // the lock is still pending the cancel also catches an ackLock already on its way.
+    // §3.5: the new path cannot be set up: the session stays on the old path and
+    // cancelLock / ackCancel unlock the segment.
     if (!MutantActive(Mutant::kAbortWithoutCancel) &&
         (rc->phase == ReconfigPhase::kNewPathSyn ||
-         (reason == 4 && rc->phase == ReconfigPhase::kLocking)))
+         (MutantActive(Mutant::kNoLockTimeout) && rc->phase == ReconfigPhase::kLocking)))
     {
         rc->phase = ReconfigPhase::kCancelling;
         rc->abortReason = reason;
         ReleaseRightLock(index, nowNs);
         EmitReconfig(AgentEventKind::kReconfigPhase, index, rc->id, uint32_t(rc->phase), nowNs);
-        ControlMessage cancel;
-        cancel.type = ControlType::kCancelLock;
-        cancel.leftAnchor = rc->id.leftAnchor;
-        cancel.requestId = rc->id.requestId;
-        cancel.rightAnchor = rc->rightAnchor;
-        SendRight(index, cancel, nowNs);
+        SendCancelLock(index, rc->id, rc->rightAnchor, nowNs);
         return;
+    }
+    if (rc->phase == ReconfigPhase::kLocking && (reason == 4 || reason == kAbortLockTimeout))
+    {
+        // No ackLock yet (the session closed, or none came back): cancelLock frees the locks
+        // agents on the way granted. It does not wait for an ackCancel, which may have to
+        // come back the way no answer came; an ackLock still on its way is answered with
+        // another cancelLock when it arrives (OnAckLock).
+        ReleaseRightLock(index, nowNs);
+        SendCancelLock(index, rc->id, rc->rightAnchor, nowNs);
     }
     ++m_counters.reconfigAborted;
     EmitReconfig(AgentEventKind::kReconfigAborted, index, rc->id, reason, nowNs);
@@ -771,6 +798,11 @@ Agent::NextDeadline() const
         {
             next = std::min(next, rc->synDeadlineNs);
         }
+        if (rc != nullptr && rc->isLeftAnchor && rc->phase == ReconfigPhase::kLocking &&
+            !MutantActive(Mutant::kNoLockTimeout))
+        {
+            next = std::min(next, rc->lockDeadlineNs);
+        }
     }
     return next;
 }
@@ -789,6 +821,12 @@ Agent::OnTimer(uint64_t nowNs)
     {
         const uint32_t idx = uint32_t(key / 2);
         Reconfig* rc = m_sessions.Get(idx).reconfig[key % 2].get();
+        if (rc != nullptr && rc->isLeftAnchor && rc->phase == ReconfigPhase::kLocking &&
+            rc->lockDeadlineNs <= nowNs && !MutantActive(Mutant::kNoLockTimeout))
+        {
+            OnLockTimer(idx, nowNs);
+            continue;
+        }
         if (rc == nullptr || !rc->isLeftAnchor || rc->phase != ReconfigPhase::kNewPathSyn ||
             rc->synDeadlineNs > nowNs)
         {

@@ -32,6 +32,13 @@ RequestorOf(const ControlMessage& m)
 {
     return Requestor{m.leftAnchor, m.requestId};
 }
+
+/// The session's left-anchor reconfiguration is request r.
+bool
+RunsRequest(const Session& s, const Requestor& r)
+{
+    return s.reconfig[1] && s.reconfig[1]->id == r;
+}
 } // namespace
 
 Verdict
@@ -288,19 +295,65 @@ Agent::Reconfigure(const FiveTuple& session, uint32_t rightAnchor,
     rc->newList.push_back(rightAnchor);
     rc->phase = ReconfigPhase::kLocking;
     rc->startNs = nowNs;
-    ControlMessage m;
-    m.type = ControlType::kRequestLock;
-    m.leftAnchor = req.leftAnchor;
-    m.rightAnchor = rightAnchor;
-    m.requestId = req.requestId;
-    m.addresses = rc->newList;
     s.reconfig[1] = std::move(rc);
     m_active.push_back(idx * 2 + 1);
     ++m_counters.reconfigAttempted;
     EmitReconfig(AgentEventKind::kReconfigStarted, idx, req, 0, nowNs);
     EmitReconfig(AgentEventKind::kLockChanged, idx, req, uint32_t(LockState::kLockPending), nowNs);
-    SendRight(idx, std::move(m), nowNs);
+    SendRequestLock(idx, nowNs);
     return req.requestId;
+}
+
+void
+Agent::SendRequestLock(uint32_t index, uint64_t nowNs)
+{
+    Reconfig& rc = *m_sessions.Get(index).reconfig[1];
+    ControlMessage m;
+    m.type = ControlType::kRequestLock;
+    m.leftAnchor = rc.id.leftAnchor;
+    m.rightAnchor = rc.rightAnchor;
+    m.requestId = rc.id.requestId;
+    m.addresses = rc.newList;
+    ++rc.lockTries;
+    rc.lockDeadlineNs = nowNs + LockRtoNs();
+    SendRight(index, std::move(m), nowNs);
+}
+
+uint64_t
+Agent::LockRtoNs() const
+{
+    if (m_config.lockRtoNs != 0)
+    {
+        return m_config.lockRtoNs;
+    }
+    return m_config.control.rtoNs * (uint64_t(m_config.control.retries) + 1);
+}
+
+void
+Agent::SendCancelLock(uint32_t index, const Requestor& r, uint32_t rightAnchor, uint64_t nowNs)
+{
+    ControlMessage cancel;
+    cancel.type = ControlType::kCancelLock;
+    cancel.leftAnchor = r.leftAnchor;
+    cancel.requestId = r.requestId;
+    cancel.rightAnchor = rightAnchor;
+    SendRight(index, std::move(cancel), nowNs);
+}
+
+void
+Agent::OnLockTimer(uint32_t index, uint64_t nowNs)
+{
+    Reconfig& rc = *m_sessions.Get(index).reconfig[1];
+    if (rc.lockTries <= m_config.lockRetries)
+    {
+        // Agents that hold or wait for the lock for this request forward the copy, and the
+        // right anchor answers it again.
+        SendRequestLock(index, nowNs);
+        return;
+    }
+    // No answer to any copy: the way back does not carry control messages (a plain NAT on
+    // the path, a failed agent). Give up with cancelLock (AbortReconfig).
+    AbortReconfig(index, kAbortLockTimeout, nowNs);
 }
 
 bool
@@ -414,6 +467,13 @@ Agent::OnRequestLock(uint32_t index, ControlMessage m, uint64_t nowNs)
         SendRight(index, std::move(m), nowNs);
         break;
     case LockAction::kSave:
+        for (const ControlMessage& saved : s.savedRequests)
+        {
+            if (RequestorOf(saved) == req)
+            {
+                return; // a resent copy of a request already waiting here
+            }
+        }
         if (s.savedRequests.size() < m_config.maxSavedRequests)
         {
             s.savedRequests.push_back(std::move(m));
@@ -437,11 +497,15 @@ void
 Agent::OnAckLock(uint32_t index, ControlMessage m, uint64_t nowNs)
 {
     Session& s = m_sessions.Get(index);
+    const LockState before = s.rightLock.state;
     switch (dysco::OnAckLock(s.rightLock, RequestorOf(m), m_config.address))
     {
     case LockAction::kForward:
-        EmitReconfig(AgentEventKind::kLockChanged, index, RequestorOf(m),
-                     uint32_t(LockState::kLocked), nowNs);
+        if (before != LockState::kLocked) // not the answer to a resent copy
+        {
+            EmitReconfig(AgentEventKind::kLockChanged, index, RequestorOf(m),
+                         uint32_t(LockState::kLocked), nowNs);
+        }
         // §3.3: ackLock accumulates the server -> client deltas.
         if (!MutantActive(Mutant::kSkipLockDelta))
         {
@@ -456,7 +520,7 @@ Agent::OnAckLock(uint32_t index, ControlMessage m, uint64_t nowNs)
         Reconfig* rc = s.reconfig[1].get();
         if (rc == nullptr || rc->id != RequestorOf(m) || rc->phase != ReconfigPhase::kLocking)
         {
-            ++m_counters.controlDropped;
+            ++m_counters.controlDropped; // the answer to a resent copy
             return;
         }
         EmitReconfig(AgentEventKind::kLockChanged, index, rc->id, uint32_t(LockState::kLocked),
@@ -470,30 +534,15 @@ Agent::OnAckLock(uint32_t index, ControlMessage m, uint64_t nowNs)
     }
     default:
         ++m_counters.controlDropped;
-        ReleaseStaleLock(index, m, nowNs);
+        if (m.leftAnchor == m_config.address && !RunsRequest(s, RequestorOf(m)))
+        {
+            // Our request ended (it timed out, or a resent copy locked the segment again
+            // after its answer came): the agents that granted it must not stay locked.
+            ++m_counters.staleLocksReleased;
+            SendCancelLock(index, RequestorOf(m), m.rightAnchor, nowNs);
+        }
         break;
     }
-}
-
-void
-Agent::ReleaseStaleLock(uint32_t index, const ControlMessage& ackLock, uint64_t nowNs)
-{
-    // An ackLock for a request of ours that already ended (a copy that was resent or
-    // reordered past our cancelLock): the segment it locked is released with a cancel of
-    // its own, or no later reconfiguration of this session could lock it.
-    const Session& s = m_sessions.Get(index);
-    const Requestor r = RequestorOf(ackLock);
-    if (r.leftAnchor != m_config.address || (s.reconfig[1] && s.reconfig[1]->id == r))
-    {
-        return;
-    }
-    ++m_counters.staleLocksReleased;
-    ControlMessage cancel;
-    cancel.type = ControlType::kCancelLock;
-    cancel.leftAnchor = r.leftAnchor;
-    cancel.requestId = r.requestId;
-    cancel.rightAnchor = ackLock.rightAnchor;
-    SendRight(index, cancel, nowNs);
 }
 
 void

@@ -29,7 +29,8 @@ enum class AgentEventKind
     kReconfigStarted,   ///< this agent (left anchor) sent requestLock
     kReconfigPhase,     ///< an anchor entered a phase; detail = ReconfigPhase
     kReconfigSucceeded, ///< old path torn down at this anchor; detail = duration in us
-    kReconfigAborted,   ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed
+    kReconfigAborted,   ///< detail: 1 nacked, 2 new path failed, 3 control lost, 4 closed,
+                        ///< 5 lock timeout (no answer to requestLock)
     kControlSent,       ///< detail = ControlType
     kControlReceived,   ///< detail = ControlType
     kControlDropped,    ///< malformed, unknown session or wrong state; detail = reason

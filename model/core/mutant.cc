@@ -19,6 +19,7 @@ constexpr const char* kNames[] = {
     "drop_ack_cancel",
     "abort_without_cancel",
     "no_free_at_close",
+    "no_lock_timeout",
 };
 static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(Mutant::kCount), "one name per mutant");
 } // namespace

@@ -27,6 +27,8 @@ enum class Mutant : uint8_t
     kDropAckCancel,       ///< the right anchor never answers cancelLock with ackCancel
     kAbortWithoutCancel,  ///< a failed new path is abandoned without cancelLock (§3.5)
     kNoFreeAtClose,       ///< a closed session's state is never freed after the linger time
+    kNoLockTimeout,       ///< the left anchor waits for answers forever: no requestLock resend or
+                          ///< give-up, and a close while locking waits for ackCancel
     kCount,
 };
 

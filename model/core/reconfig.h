@@ -25,6 +25,9 @@ enum class ReconfigPhase : uint8_t
 
 const char* ToString(ReconfigPhase p);
 
+/// kReconfigAborted's detail when no ackLock/nackLock came back (AgentConfig::lockRetries).
+constexpr uint32_t kAbortLockTimeout = 5;
+
 /// Carried in a new path's SYN so the right anchor recognises which reconfiguration the
 /// subsession belongs to; zero for ordinary chain setup.
 struct NewPathMarker
@@ -45,7 +48,9 @@ struct Reconfig
     SeqDelta delta = 0; ///< rightDelta (right anchor) or leftDelta (left anchor)
     FiveTuple newSub;   ///< the new path's subsession at this anchor (left -> right)
     uint64_t startNs = 0;
-    uint64_t synDeadlineNs = 0; ///< left anchor: next SYN retransmission
+    uint64_t lockDeadlineNs = 0; ///< left anchor, locking: next requestLock resend or give-up
+    uint32_t lockTries = 0;      ///< left anchor: requestLocks sent
+    uint64_t synDeadlineNs = 0;  ///< left anchor: next SYN retransmission
     uint32_t synTries = 0;
     uint32_t synSeq = 0;    ///< ISN of the new path's handshake (left anchor's SYN)
     uint32_t synAckSeq = 0; ///< the right anchor's SYN-ACK sequence number

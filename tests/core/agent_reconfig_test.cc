@@ -725,7 +725,8 @@ TEST(AgentReconfig, ASessionThatClosesWhileLockingAbortsAndLeavesNoState)
     c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kRst | tcpflag::kAck));
     c.net.Advance(500'000'000);
     EXPECT_EQ(c.net[kA].Counters().reconfigAborted, 1u);
-    // Reported as closed (4), not as a failed new path (2), although it ended via ackCancel.
+    // Reported as closed (4), not as a failed new path (2); cancelLock went out, and the
+    // abort did not wait for its ackCancel.
     EXPECT_EQ(reasons, std::vector<uint32_t>{4});
     EXPECT_EQ(c.net[kA].ActiveReconfigurations(), 0u);
     // B's resend of the lost request stopped at the cancel: D never locked for it, even
@@ -924,4 +925,50 @@ TEST(AgentReconfig, AnAbortedReconfigurationReportsItsUnlock)
     ASSERT_EQ(c.net[kA].Counters().reconfigAborted, 1u);
     EXPECT_EQ(a.locks, (std::vector<LockState>{LockState::kLockPending, LockState::kLocked,
                                                LockState::kUnlocked}));
+}
+
+TEST(AgentReconfig, AStreamThatEndedOnAnEarlierOldPathEndsTheNextOneWhereItWasAcked)
+{
+    // The fuzzer's two-reconfigs-early-fin-cutoff: A inserts B in front of C; A's SYN to B is
+    // lost, so A sends 200 more bytes and its FIN on the old path A-C before the two-path
+    // phase. B learnt the stream's position from that SYN and from D's acks passing it. Then
+    // B deletes C (anchors B and D): B's old path must end where D's did, after the FIN, not
+    // at the SYN's number (else D's teardown waits for bytes B never sends).
+    Chain c({kC}, 1000, 9000, {kB});
+    c.DataA(100);
+    c.AckD();
+    bool held = true;
+    c.net.lose = [&](const WirePacket& w) { return held && w.to == kB && w.bytes[9] == kProtoTcp; };
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kC, {kB}, c.net.now), 0u);
+    c.net.Run();
+    c.DataA(200);
+    c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kFin | tcpflag::kAck));
+    c.sndA += 1;
+    held = false;
+    c.net.Advance(30'000'000); // the SYN is resent; the new path comes up
+    c.AckD();
+    c.AckA();
+    c.net.Advance(30'000'000);
+    ASSERT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    // D's next data passes B with D's ack of the FIN: B's only sight of the stream's end.
+    c.DataD(10);
+    c.AckA();
+    EventLog b;
+    EventLog d;
+    b.Attach(c.net[kB]);
+    d.Attach(c.net[kD]);
+    ASSERT_NE(c.net[kB].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    c.net.Advance(30'000'000);
+    c.DataD(10);
+    c.AckA();
+    c.net.Advance(30'000'000);
+    EXPECT_EQ(c.net[kB].Counters().reconfigSucceeded, 1u);
+    EXPECT_EQ(c.net[kD].Counters().reconfigSucceeded, 0u); // counted at the left anchor only
+    ASSERT_EQ(b.teardowns.size(), 1u);
+    ASSERT_EQ(d.teardowns.size(), 1u);
+    // vars: oldSent, oldSentAcked, oldRcvd, ...; no deltas on this chain.
+    EXPECT_EQ(b.teardowns[0].vars[0], c.sndA);
+    EXPECT_EQ(d.teardowns[0].vars[2], b.teardowns[0].vars[0]);
+    EXPECT_EQ(b.teardowns[0].vars[2], d.teardowns[0].vars[0]);
 }

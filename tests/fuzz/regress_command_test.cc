@@ -22,7 +22,7 @@ CommittedBaseline()
 
 // A cross-section of the committed baseline (about 5 s of CPU): no reconfiguration, a
 // deletion of a shifting box, contention, a middlebox that is down, RSTs at every phase, and
-// three fuzz seeds. The whole suite (28 cases) is measured in verification/README.md.
+// three fuzz seeds. The whole suite (36 cases) is measured in verification/README.md.
 const char* kSubset = "chain-4,reconfig/delete-1,reconfig/contention-2,reconfig/middlebox-down,"
                       "reconfig/inject-rst,fuzz-1,fuzz-2,fuzz-3";
 

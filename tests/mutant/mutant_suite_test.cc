@@ -125,6 +125,9 @@ operator<<(std::ostream& os, const MutantCase& c)
 //   drop_ack_cancel: the cancelled reconfiguration never gets its ackCancel
 //     (reconfig_terminates).
 //   abort_without_cancel: the left anchor gives up without cancelLock (reconfig_terminates).
+//   no_lock_timeout: behind a plain NAT no answer to requestLock comes back; the left anchor
+//     waits for it, and when the session closes for an ackCancel, forever
+//     (reconfig_terminates).
 //   cancel_without_unlock: mb1 keeps the lock of the cancelled request, so the retry is
 //     nacked although nobody holds the segment (lock_exclusive).
 const std::set<std::string> kStall = {"clean_termination"};
@@ -142,6 +145,7 @@ const MutantCase kCases[] = {
     {Mutant::kDropAckCancel, "failed-new-path", "reconfig_terminates", {}},
     {Mutant::kAbortWithoutCancel, "failed-new-path", "reconfig_terminates", {}},
     {Mutant::kCancelWithoutUnlock, "failed-new-path-retry", "lock_exclusive", {}},
+    {Mutant::kNoLockTimeout, "lock-timeout", "reconfig_terminates", {}},
 };
 
 class Caught : public ::testing::TestWithParam<MutantCase>
@@ -204,7 +208,7 @@ TEST_P(CorrectProtocol, PassesTheScenario)
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, CorrectProtocol,
                          ::testing::Values("delete-shifting-box", "contention", "failed-new-path",
-                                           "failed-new-path-retry"),
+                                           "failed-new-path-retry", "lock-timeout"),
                          [](const ::testing::TestParamInfo<const char*>& info)
                          {
                              std::string name = info.param;
