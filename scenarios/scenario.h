@@ -5,6 +5,7 @@
 #define DYSCOSIM_SCENARIO_H
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -284,6 +285,8 @@ struct NshSpec
     double functionCostUs = 16.5;
 };
 
+struct PolicyServerSpec; // policy_server_spec.h
+
 struct Scenario
 {
     std::string file; ///< where it was loaded from, for messages
@@ -302,6 +305,7 @@ struct Scenario
     std::vector<InjectionSpec> injections;
     std::vector<AttackSpec> attacks;
     NshSpec nsh;
+    std::shared_ptr<const PolicyServerSpec> policyServer; ///< none if unset
     /// Delivered bytes per traffic entry are sampled this often (goodput.csv); 0: not.
     double goodputSampleS = 0.01;
 
