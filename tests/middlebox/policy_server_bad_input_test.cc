@@ -25,7 +25,7 @@ RunWith(const std::string& server)
                 {"a": "r", "b": "m1", "rate": "1Gbps", "delay": "1ms"},
                 {"a": "r", "b": "m2", "rate": "1Gbps", "delay": "1ms"},
                 {"a": "r", "b": "x", "rate": "1Gbps", "delay": "1ms"}],
-      "traffic": [{"from": "c", "to": "s", "bytes": 1000, "start_s": 0.1}],
+      "traffic": [{"from": "c", "to": "s", "sessions": 1, "bytes": 1000, "start_s": 0.1}],
       "policy_server": )"
                         << server << "}";
     return RunDyscosim({"run", file, "--out", dir + "/out"});

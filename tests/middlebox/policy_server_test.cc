@@ -56,7 +56,7 @@ ReadCsv(const std::string& path)
     return rows;
 }
 
-struct Run
+struct ServerRun
 {
     ProcessResult process;
     json scenario;
@@ -68,10 +68,10 @@ struct Run
 const std::string kScenario =
     std::string(DYSCO_SOURCE_DIR) + "/scenarios/middlebox/policy-server.json";
 
-Run
+ServerRun
 RunScenario(const std::string& name, const std::string& strategy)
 {
-    Run r;
+    ServerRun r;
     r.scenario = json::parse(ReadFile(kScenario));
     r.scenario["policy_server"]["strategy"] = strategy;
     const std::string dir = ScratchDir(name);
@@ -84,7 +84,7 @@ RunScenario(const std::string& name, const std::string& strategy)
 }
 
 void
-ExpectAllPass(const Run& r)
+ExpectAllPass(const ServerRun& r)
 {
     EXPECT_EQ(r.process.exitCode, 0) << r.process.err;
     ASSERT_FALSE(r.summary.is_discarded());
@@ -118,7 +118,7 @@ StreamsByStart(const json& scenario)
 }
 
 std::vector<Row>
-Events(const Run& r, const std::string& event)
+Events(const ServerRun& r, const std::string& event)
 {
     std::vector<Row> out;
     std::copy_if(r.log.begin(), r.log.end(), std::back_inserter(out),
@@ -127,7 +127,7 @@ Events(const Run& r, const std::string& event)
 }
 
 const Row&
-Instance(const Run& r, const std::string& name)
+Instance(const ServerRun& r, const std::string& name)
 {
     static const Row none;
     for (const auto& row : r.instances)
@@ -142,7 +142,7 @@ Instance(const Run& r, const std::string& name)
 }
 
 uint64_t
-MonitorSessions(const Run& r, const std::string& node)
+MonitorSessions(const ServerRun& r, const std::string& node)
 {
     const json& m = r.summary["middleboxes"];
     if (!m.contains(node))
@@ -153,21 +153,19 @@ MonitorSessions(const Run& r, const std::string& node)
     return m[node]["sessions"].get<uint64_t>();
 }
 
-class PolicyServer : public ::testing::Test
+/// The shipped scenario's run, shared by the tests that read it (run by the first of them).
+const ServerRun&
+RoundRobin()
 {
-protected:
-    static void SetUpTestSuite() { s_rr = new Run(RunScenario("rr", "round_robin")); }
-    static void TearDownTestSuite() { delete s_rr; }
-    static Run* s_rr;
-};
-
-Run* PolicyServer::s_rr = nullptr;
+    static const ServerRun run = RunScenario("rr", "round_robin");
+    return run;
+}
 
 } // namespace
 
-TEST_F(PolicyServer, RoundRobinSpreadsSessionsInStartOrderAndSkipsTheDrainedInstance)
+TEST(PolicyServer, RoundRobinSpreadsSessionsInStartOrderAndSkipsTheDrainedInstance)
 {
-    const Run& r = *s_rr;
+    const ServerRun& r = RoundRobin();
     ExpectAllPass(r);
     const auto order = StreamsByStart(r.scenario);
     const auto assigned = Events(r, "assign");
@@ -198,9 +196,9 @@ TEST_F(PolicyServer, RoundRobinSpreadsSessionsInStartOrderAndSkipsTheDrainedInst
     EXPECT_EQ(Instance(r, "m2").at("assigned"), "7");
 }
 
-TEST_F(PolicyServer, MaintenanceMovesEveryLiveSessionOffTheDrainedInstance)
+TEST(PolicyServer, MaintenanceMovesEveryLiveSessionOffTheDrainedInstance)
 {
-    const Run& r = *s_rr;
+    const ServerRun& r = RoundRobin();
     // Live on m1 at 1.0 s: the long sessions (streams 1-6) round robin gave it; the short
     // ones (7-10) closed within milliseconds.
     std::set<std::string> expected;
@@ -230,9 +228,9 @@ TEST_F(PolicyServer, MaintenanceMovesEveryLiveSessionOffTheDrainedInstance)
     EXPECT_EQ(Instance(r, "m2").at("load"), "0"); // everything closed by the end
 }
 
-TEST_F(PolicyServer, InsertedScrubberSeesExactlyTheMatchingClass)
+TEST(PolicyServer, InsertedScrubberSeesExactlyTheMatchingClass)
 {
-    const Run& r = *s_rr;
+    const ServerRun& r = RoundRobin();
     std::set<std::string> inserted;
     for (const auto& e : Events(r, "insert"))
     {
@@ -250,7 +248,7 @@ TEST_F(PolicyServer, InsertedScrubberSeesExactlyTheMatchingClass)
 
 TEST(PolicyServerLeastLoaded, EachSessionGetsTheInstanceWithFewestLiveSessions)
 {
-    const Run r = RunScenario("ll", "least_loaded");
+    const ServerRun r = RunScenario("ll", "least_loaded");
     ExpectAllPass(r);
     // Replay the server's log: load = sessions assigned (or moved) there and not yet closed;
     // ties go to the instance listed first.
