@@ -60,6 +60,18 @@ Resolve(const PrefixSpec& p, const AddressPlan& plan)
 
 } // namespace
 
+dysco::Predicate
+ResolvePredicate(const PolicySpec& p, const AddressPlan& plan)
+{
+    dysco::Predicate pred;
+    pred.src = Resolve(p.src, plan);
+    pred.dst = Resolve(p.dst, plan);
+    pred.srcPorts = dysco::PortRange{p.srcPorts.low, p.srcPorts.high};
+    pred.dstPorts = dysco::PortRange{p.dstPorts.low, p.dstPorts.high};
+    pred.protocol = p.protocol;
+    return pred;
+}
+
 std::vector<NodePolicy>
 ResolvePolicies(const Scenario& s, const AddressPlan& plan)
 {
@@ -71,11 +83,7 @@ ResolvePolicies(const Scenario& s, const AddressPlan& plan)
         np.policy.keyId = p.key.empty() ? 0 : uint32_t(i + 1); // the runner installs key i+1
         np.node = p.at;
         np.policy.name = p.name;
-        np.policy.predicate.src = Resolve(p.src, plan);
-        np.policy.predicate.dst = Resolve(p.dst, plan);
-        np.policy.predicate.srcPorts = dysco::PortRange{p.srcPorts.low, p.srcPorts.high};
-        np.policy.predicate.dstPorts = dysco::PortRange{p.dstPorts.low, p.dstPorts.high};
-        np.policy.predicate.protocol = p.protocol;
+        np.policy.predicate = ResolvePredicate(p, plan);
         for (size_t mb : p.chain)
         {
             np.policy.chain.push_back(plan.FirstAddress(mb));

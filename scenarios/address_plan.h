@@ -48,6 +48,8 @@ struct NodePolicy
 
 /// The scenario's policies with node names resolved through `plan`, in file order (which is
 /// match order at each node: the first matching policy wins).
+/// A policy's match fields as a core predicate (node names resolved to first addresses).
+dysco::Predicate ResolvePredicate(const PolicySpec& p, const AddressPlan& plan);
 std::vector<NodePolicy> ResolvePolicies(const Scenario& s, const AddressPlan& plan);
 
 } // namespace dyscosim

@@ -110,6 +110,10 @@ Run(const RunArgs& args)
     WriteTextFile(out + "/nodes.csv", NodesCsv(s, AddressPlan(s)));
     WriteTextFile(out + "/timings.csv", TimingsCsv(r));
     WriteTextFile(out + "/goodput.csv", GoodputCsv(r));
+    for (const auto& [name, text] : r.extraCsv)
+    {
+        WriteTextFile(out + "/" + name, text);
+    }
 
     uint64_t completed = 0;
     uint64_t endedEarly = 0;

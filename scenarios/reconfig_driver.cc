@@ -63,15 +63,34 @@ ReconfigDriver::Install()
     }
     for (size_t i = 0; i < m_ctx.scenario.reconfigurations.size(); ++i)
     {
-        Simulator::Schedule(Seconds(m_ctx.scenario.reconfigurations[i].atS),
-                            &ReconfigDriver::Trigger, this, i);
+        Simulator::Schedule(Seconds(Spec(i).atS), &ReconfigDriver::Trigger, this, i);
     }
+}
+
+const ReconfigSpec&
+ReconfigDriver::Spec(size_t entry) const
+{
+    const auto& own = m_ctx.scenario.reconfigurations;
+    return entry < own.size() ? own[entry] : m_asked[entry - own.size()];
+}
+
+void
+ReconfigDriver::Ask(const ReconfigSpec& spec, uint64_t stream)
+{
+    m_asked.push_back(spec);
+    Request q;
+    q.entry = m_ctx.scenario.reconfigurations.size() + m_asked.size() - 1;
+    q.stream = stream;
+    m_requests.push_back(q);
+    const size_t node = spec.deleteNode ? *spec.deleteNode : spec.leftAnchor;
+    Simulator::ScheduleWithContext(m_ctx.nodes.Get(uint32_t(node))->GetId(), Time(0),
+                                   &ReconfigDriver::Issue, this, m_requests.size() - 1);
 }
 
 void
 ReconfigDriver::Trigger(size_t entry)
 {
-    const ReconfigSpec& spec = m_ctx.scenario.reconfigurations[entry];
+    const ReconfigSpec& spec = Spec(entry);
     const size_t node = spec.deleteNode ? *spec.deleteNode : spec.leftAnchor;
     for (uint64_t stream : m_ctx.Select(spec.sessions))
     {
@@ -91,7 +110,7 @@ void
 ReconfigDriver::Issue(size_t request)
 {
     Request& q = m_requests[request];
-    const ReconfigSpec& spec = m_ctx.scenario.reconfigurations[q.entry];
+    const ReconfigSpec& spec = Spec(q.entry);
     ++q.attempts;
     q.triggerS = Now();
     m_issuing = int64_t(request);
@@ -125,7 +144,7 @@ ReconfigDriver::SessionAt(size_t node, uint64_t stream)
 void
 ReconfigDriver::IssueExplicit(Request& q)
 {
-    const ReconfigSpec& spec = m_ctx.scenario.reconfigurations[q.entry];
+    const ReconfigSpec& spec = Spec(q.entry);
     const dysco::Session* s = SessionAt(spec.leftAnchor, q.stream);
     if (s == nullptr)
     {
@@ -154,7 +173,7 @@ void
 ReconfigDriver::IssueMigration(Request& q, const dysco::FiveTuple& header,
                                const std::vector<Ipv4Address>& path)
 {
-    const ReconfigSpec& spec = m_ctx.scenario.reconfigurations[q.entry];
+    const ReconfigSpec& spec = Spec(q.entry);
     const MigrationSpec& mig = *spec.migrate;
     DyscoMigrationRequest req;
     req.session = header;
@@ -183,7 +202,7 @@ ReconfigDriver::IssueMigration(Request& q, const dysco::FiveTuple& header,
 void
 ReconfigDriver::IssueDeletion(Request& q)
 {
-    const size_t mb = *m_ctx.scenario.reconfigurations[q.entry].deleteNode;
+    const size_t mb = *Spec(q.entry).deleteNode;
     const dysco::Session* s = SessionAt(mb, q.stream);
     if (s == nullptr || s->role != dysco::Role::kMiddle)
     {
@@ -202,7 +221,7 @@ ReconfigDriver::IssueDeletion(Request& q)
 void
 ReconfigDriver::RecordRefused(Request& q, size_t leftAnchorNode, const char* why)
 {
-    const ReconfigSpec& spec = m_ctx.scenario.reconfigurations[q.entry];
+    const ReconfigSpec& spec = Spec(q.entry);
     ReconfigRecord r;
     r.leftAnchor = m_ctx.scenario.nodes[leftAnchorNode].name;
     r.streamId = q.stream;
@@ -231,7 +250,7 @@ void
 ReconfigDriver::Check(size_t request)
 {
     Request& q = m_requests[request];
-    const ReconfigSpec& spec = m_ctx.scenario.reconfigurations[q.entry];
+    const ReconfigSpec& spec = Spec(q.entry);
     const Time again = Seconds(spec.retryAfterS);
     if (q.latest >= 0)
     {
@@ -368,7 +387,7 @@ ReconfigDriver::Started(size_t node, const dysco::AgentEvent& e)
     const int index = int(m_records.size());
     Request* q = nullptr;
     if (m_issuing >= 0 && m_requests[size_t(m_issuing)].stream == r.streamId &&
-        !m_ctx.scenario.reconfigurations[m_requests[size_t(m_issuing)].entry].deleteNode)
+        !Spec(m_requests[size_t(m_issuing)].entry).deleteNode)
     {
         q = &m_requests[size_t(m_issuing)];
     }
@@ -384,7 +403,7 @@ ReconfigDriver::Started(size_t node, const dysco::AgentEvent& e)
                 q = &cand;
                 break;
             }
-            const auto& spec = m_ctx.scenario.reconfigurations[cand.entry];
+            const auto& spec = Spec(cand.entry);
             if (cand.pendingStart && cand.stream == r.streamId && spec.deleteNode &&
                 m_ctx.AgentAddress(*spec.deleteNode) == e.subsession.dstIp)
             {
@@ -421,7 +440,7 @@ ReconfigDriver::TriggerOutcome(size_t node, uint64_t stream, uint32_t middlebox)
 {
     for (auto& q : m_requests)
     {
-        const auto& spec = m_ctx.scenario.reconfigurations[q.entry];
+        const auto& spec = Spec(q.entry);
         if (q.pendingStart && q.stream == stream && spec.deleteNode &&
             m_ctx.AgentAddress(*spec.deleteNode) == middlebox)
         {

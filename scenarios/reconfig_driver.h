@@ -16,6 +16,7 @@
 #include "run_context.h"
 #include "run_result.h"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <random>
@@ -32,6 +33,10 @@ public:
 
     /// Connects to every agent's events and schedules the triggers. Call before the run.
     void Install();
+    /// A reconfiguration asked for during the run (the policy server's triggers), issued
+    /// now and recorded and retried like the scenario's own; its `sessions`, `at_s` and
+    /// `jitter_s` are not used. Its records' entry numbers follow the scenario's.
+    void Ask(const ReconfigSpec& spec, uint64_t stream);
     /// True while some reconfiguration is in its two-path phase (gates data loss).
     bool AnyInTwoPaths() const { return m_twoPaths > 0; }
     /// The records (unended ones marked "unfinished") and the agents' running count.
@@ -56,6 +61,8 @@ private:
         size_t node;
     };
 
+    /// The scenario's entry, or one asked for with Request().
+    const ReconfigSpec& Spec(size_t entry) const;
     void Trigger(size_t entry);
     void Issue(size_t request);
     void IssueExplicit(Request& q);
@@ -82,6 +89,7 @@ private:
     std::mt19937_64 m_rng;
     std::vector<std::unique_ptr<Sink>> m_sinks;
     std::vector<Request> m_requests;
+    std::deque<ReconfigSpec> m_asked; ///< entries after the scenario's
     std::vector<ReconfigRecord> m_records;
     std::vector<uint8_t> m_inTwoPaths;  ///< per record
     std::vector<uint8_t> m_anchorsDone; ///< per record: kReconfigSucceeded events seen

@@ -154,6 +154,8 @@ struct RunResult
     std::map<std::string, uint64_t> failures;
     /// Periodic samples of delivered bytes (goodput.csv), in time order.
     std::vector<GoodputSample> goodput;
+    /// More CSV files of the run next to summary.json: file name -> contents.
+    std::map<std::string, std::string> extraCsv;
 };
 
 } // namespace dyscosim

@@ -19,6 +19,7 @@
 #include "ns3/point-to-point-module.h"
 #include "ns3/stream-receiver.h"
 #include "ns3/stream-sender.h"
+#include "policy_server_run.h"
 #include "progress.h"
 #include "proxy_install.h"
 #include "reconfig_driver.h"
@@ -222,6 +223,7 @@ public:
         InstallFunctions();
         InstallTraffic();
         m_driver->Install();
+        m_policyServer->Install();
         m_injector->Install();
         m_reorder = std::make_unique<ReorderCounter>(*m_ctx);
         m_reorder->Install();
@@ -251,6 +253,7 @@ public:
         CollectCounters(&r);
         CollectProxies(&r);
         m_driver->Collect(&r);
+        m_policyServer->Collect(&r);
         CollectFailures(&r);
         CollectMigrations(*m_ctx, *m_reorder, &r);
         r.goodput = std::move(m_goodput);
@@ -265,6 +268,7 @@ public:
         m_injector.reset();
         m_reorder.reset();
         m_attacker.reset();
+        m_policyServer.reset();
         m_driver.reset();
         m_ctx.reset();
         Simulator::Destroy();
@@ -296,6 +300,7 @@ private:
         }
         m_ctx = std::make_unique<RunContext>(m_s, m_plan, m_nodes);
         m_driver = std::make_unique<ReconfigDriver>(*m_ctx);
+        m_policyServer = std::make_unique<PolicyServerRun>(*m_ctx, *m_driver);
         m_injector = std::make_unique<CloseInjector>(*m_ctx);
         m_attacker = std::make_unique<Attacker>(*m_ctx);
         DyscoHelper dysco;
@@ -793,6 +798,7 @@ private:
 #endif
     std::unique_ptr<RunContext> m_ctx;
     std::unique_ptr<ReconfigDriver> m_driver;
+    std::unique_ptr<PolicyServerRun> m_policyServer;
     std::unique_ptr<Attacker> m_attacker;
     std::unique_ptr<CloseInjector> m_injector;
     std::unique_ptr<ReorderCounter> m_reorder;

@@ -7,6 +7,7 @@
 #include "beamer_spec.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -299,6 +300,8 @@ struct NshSpec
     double functionCostUs = 16.5;
 };
 
+struct PolicyServerSpec; // policy_server_spec.h
+
 struct Scenario
 {
     std::string file; ///< where it was loaded from, for messages
@@ -317,6 +320,7 @@ struct Scenario
     std::vector<InjectionSpec> injections;
     std::vector<AttackSpec> attacks;
     NshSpec nsh;
+    std::shared_ptr<const PolicyServerSpec> policyServer; ///< none if unset
     /// Delivered bytes per traffic entry are sampled this often (goodput.csv); 0: not.
     double goodputSampleS = 0.01;
 

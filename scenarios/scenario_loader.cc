@@ -5,6 +5,7 @@
 #include "json_fields.h"
 #include "lb_spec_loader.h"
 #include "modifier_spec_loader.h"
+#include "policy_server_loader.h"
 #include "proxy_spec_loader.h"
 #include "scenario_error.h"
 #include "stream_edits.h"
@@ -66,7 +67,7 @@ public:
         JsonObject top(m_file, "$", doc, "a scenario object (see scenarios/README.md)");
         top.AllowOnly({"name", "description", "seed", "duration_s", "quick", "nodes", "links",
                        "tcp", "policies", "traffic", "dysco", "reconfigurations", "injections",
-                       "attacks", "nsh"});
+                       "attacks", "nsh", "policy_server"});
         m_s.file = m_file;
         m_s.name = top.String("name", "a scenario name", FileStem(m_file));
         if (m_s.name.empty())
@@ -115,6 +116,17 @@ public:
                               top.PathOf("reconfigurations"));
         ParseInjections(top.Array("injections", "an array of FIN/RST injections", false),
                         top.PathOf("injections"));
+        if (top.Has("policy_server"))
+        {
+            m_s.policyServer = ParsePolicyServer(
+                JsonObject(m_file, top.PathOf("policy_server"), doc.at("policy_server"),
+                           "a policy server object {node, instances, policies, triggers}"),
+                doc.at("policy_server"), m_s,
+                {[this](const std::string& f, const std::string& p, const json& v)
+                 { return NodeRef(f, p, v); },
+                 [this](const JsonObject& o, const json& raw, PolicySpec* p)
+                 { ParseMatch(o, raw, p); }});
+        }
         if (top.Has("nsh"))
         {
             ParseNsh(JsonObject(m_file, top.PathOf("nsh"), doc.at("nsh"),
@@ -1215,6 +1227,7 @@ CheckTiming(const Scenario& s, bool quick)
                                     stop);
         }
     }
+    CheckPolicyServerTiming(s, stop);
     for (size_t i = 0; i < s.reconfigurations.size(); ++i)
     {
         const ReconfigSpec& r = s.reconfigurations[i];

@@ -435,6 +435,12 @@ Agent::Egress(std::vector<uint8_t>& packet, uint64_t nowNs)
         if (e == nullptr)
         {
             const Policy* p = m_policies.Match(t);
+            if (p != nullptr && p->choose)
+            {
+                Policy chosen = *p; // instances picked for this session
+                chosen.chain = p->ChainFor(t);
+                return StartChain(packet, t, chosen, nowNs);
+            }
             if (p != nullptr)
             {
                 return StartChain(packet, t, *p, nowNs);

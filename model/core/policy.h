@@ -6,6 +6,7 @@
 #include "five_tuple.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,12 @@ struct Policy
     Predicate predicate;
     std::vector<uint32_t> chain; ///< middlebox addresses, in traversal order
     uint32_t keyId = 0;          ///< chain key protecting its control messages (hmac), 0 = none
+    /// A policy on middlebox *types* (a policy server's): when set, the agent asks it for each
+    /// new session's instances instead of using `chain`, so sessions can spread over them.
+    std::function<std::vector<uint32_t>(const FiveTuple&)> choose = nullptr;
+
+    /// The chain of the session `t`: chosen per session if the policy names types.
+    std::vector<uint32_t> ChainFor(const FiveTuple& t) const { return choose ? choose(t) : chain; }
 };
 
 class PolicyTable

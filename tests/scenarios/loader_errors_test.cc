@@ -93,7 +93,7 @@ TEST(LoaderErrors, UnknownKeySuggestsTheClosest)
     EXPECT_EQ(ErrorOf(doc),
               "bad.json: $.duration: unknown key (did you mean \"duration_s\"?); expected one "
               "of: name, description, seed, duration_s, quick, nodes, links, tcp, policies, "
-              "traffic, dysco, reconfigurations, injections, attacks, nsh");
+              "traffic, dysco, reconfigurations, injections, attacks, nsh, policy_server");
 }
 
 TEST(LoaderErrors, MissingField)
