@@ -47,6 +47,7 @@ struct MergeResult
 {
     std::vector<MergedPoint> points;
     std::map<std::string, std::vector<double>> cdf; ///< pooled samples per series, sorted
+    nlohmann::json bundles = nlohmann::json::object(); ///< plot "bundles": figure_fig14.h
     std::vector<std::string> gitDescribes;          ///< distinct versions seen
     std::vector<std::string> missing;               ///< run directories without summary.json
 };

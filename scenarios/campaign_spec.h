@@ -53,7 +53,7 @@ struct CampaignSpec
     std::string xKey = "x"; ///< short name of the swept parameter, used in directory names
     std::string xLabel;
     bool xLog = false;
-    std::string plot = "lines"; ///< "lines", "bars" or "cdf"
+    std::string plot = "lines"; ///< "lines", "bars", "cdf" or "bundles" (figure_fig14.h)
     std::vector<MetricSpec> metrics;
     std::string yMetric; ///< plotted metric (a name in metrics)
     std::vector<SeriesSpec> series;
@@ -61,6 +61,7 @@ struct CampaignSpec
     std::vector<uint32_t> seeds;
     bool trace = false;   ///< record and check each run's trace (slower)
     nlohmann::json cdf;   ///< plot "cdf": {file, column, where: {col: value}, label}
+    nlohmann::json bundles; ///< plot "bundles": goodput per bundle over time (figure_fig14.h)
     nlohmann::json paper; ///< comparisons, notes (read by the report)
     nlohmann::json raw;   ///< the whole spec
 };
