@@ -1,7 +1,6 @@
 #include "campaign_spec.h"
 
 #include "figure_fig14.h"
-
 #include "json_fields.h"
 #include "scenario_error.h"
 #include "strict_json.h"
@@ -218,8 +217,8 @@ LoadCampaignSpec(const std::string& file, bool quick)
     }
     if (s.plot != "lines" && s.plot != "bars" && s.plot != "cdf" && s.plot != "bundles")
     {
-        top.Fail("plot", "expected \"lines\", \"bars\", \"cdf\" or \"bundles\", got \"" +
-                             s.plot + "\"");
+        top.Fail("plot",
+                 "expected \"lines\", \"bars\", \"cdf\" or \"bundles\", got \"" + s.plot + "\"");
     }
     if (!known && s.plot != "cdf" && s.plot != "bundles")
     {

@@ -61,9 +61,10 @@ struct CampaignSpec
     std::vector<uint32_t> seeds;
     bool trace = false;   ///< record and check each run's trace (slower)
     nlohmann::json cdf;   ///< plot "cdf": {file, column, where: {col: value}, label}
-    nlohmann::json bundles; ///< plot "bundles": goodput per bundle over time (figure_fig14.h)
     nlohmann::json paper; ///< comparisons, notes (read by the report)
     nlohmann::json raw;   ///< the whole spec
+    /// plot "bundles": goodput per bundle over time (figure_fig14.h)
+    nlohmann::json bundles;
 };
 
 /// Loads and validates a spec; `quick` applies its "quick" section (points, seeds).

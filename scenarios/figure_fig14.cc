@@ -125,7 +125,11 @@ ReadBins(const std::string& file, double binS)
             throw MergeError(file + ": line " + std::to_string(row) + ": expected " +
                              std::to_string(columns) + " cells");
         }
-        // Close every bin that ended by this sample.
+        for (size_t b = 0; b + 1 < columns; ++b)
+        {
+            last[b] = cells[b + 1];
+        }
+        // The sample at a bin's end (bytes delivered by then) closes that bin.
         while (cells[0] >= double(bin + 1) * binS - 1e-9)
         {
             for (size_t b = 0; b + 1 < columns; ++b)
@@ -134,10 +138,6 @@ ReadBins(const std::string& file, double binS)
                 lastEdge[b] = last[b];
             }
             ++bin;
-        }
-        for (size_t b = 0; b + 1 < columns; ++b)
-        {
-            last[b] = cells[b + 1];
         }
     }
     return bins;
