@@ -193,7 +193,7 @@ const char* kCampaignUsage =
 const char* kReproduceUsage =
     "usage: dyscosim reproduce FIG [--quick] [--seeds LIST] [--jobs N] [--out DIR]\n"
     "\n"
-    "FIG: fig7 fig8 fig9 fig12 contention (fig11 fig13 fig14: not yet). Runs the figure's\n"
+    "FIG: fig7 fig8 fig9 fig12 fig14 contention (fig11 fig13: not yet). Runs the figure's\n"
     "campaign (scenarios/figures/FIG.json) N runs at a time (default 2), merges it and writes\n"
     "DIR (default results/FIG): merged.json, merged.csv, FIG.png (gnuplot), comparison.md\n"
     "(our numbers beside the paper's) and runs/<series>_<param><value>_seed<S>/.\n"
@@ -331,8 +331,7 @@ KnownFigures()
                   "proxy-splice.json shows the splice)"},
         {"fig12", ""},
         {"fig13", "its campaign spec on the session-terminating proxy and a cwnd trace"},
-        {"fig14", "its campaign spec on firewall state migration (scenarios/middlebox/"
-                  "fig14-firewall.json is a small version)"},
+        {"fig14", ""},
         {"contention", ""},
     };
     return figures;

@@ -1,5 +1,6 @@
 #include "campaign_merge.h"
 
+#include "figure_fig14.h"
 #include "summary.h"
 
 #include <algorithm>
@@ -177,6 +178,7 @@ MergeRuns(const CampaignSpec& spec, const std::vector<JobSpec>& jobs, bool allow
         values;
     std::map<std::pair<std::string, std::string>, MergedPoint> points;
     std::map<std::string, size_t> versions;
+    std::map<std::string, std::vector<std::vector<std::vector<double>>>> bundleBins;
     size_t found = 0;
     for (const auto& j : jobs)
     {
@@ -220,7 +222,11 @@ MergeRuns(const CampaignSpec& spec, const std::vector<JobSpec>& jobs, bool allow
                 }
             }
         }
-        if (spec.plot == "cdf")
+        if (spec.plot == "bundles")
+        {
+            ReadBundleGoodput(spec, j, &values[key], &bundleBins);
+        }
+        if (!spec.cdf.is_null())
         {
             ReadCdfSamples(j.dir + "/" + spec.cdf["file"].get<std::string>(), spec.cdf,
                            &m.cdf[j.series]);
@@ -267,6 +273,10 @@ MergeRuns(const CampaignSpec& spec, const std::vector<JobSpec>& jobs, bool allow
     for (auto& [series, samples] : m.cdf)
     {
         std::sort(samples.begin(), samples.end());
+    }
+    if (spec.plot == "bundles")
+    {
+        m.bundles = MeanBundleGoodput(spec, bundleBins);
     }
     return m;
 }
@@ -324,6 +334,11 @@ WriteMerged(const CampaignSpec& spec, const MergeResult& m, const std::string& o
         }
         WriteTextFile(outDir + "/cdf_" + series + ".csv", cdf);
         j["cdf_samples"][series] = samples.size();
+    }
+    if (spec.plot == "bundles")
+    {
+        j["bundles"] = m.bundles;
+        WriteBundleGoodputCsv(m, outDir);
     }
     WriteSummary(outDir + "/merged.json", j);
     WriteTextFile(outDir + "/merged.csv", csv);

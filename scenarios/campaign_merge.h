@@ -49,6 +49,8 @@ struct MergeResult
     std::map<std::string, std::vector<double>> cdf; ///< pooled samples per series, sorted
     std::vector<std::string> gitDescribes;          ///< distinct versions seen
     std::vector<std::string> missing;               ///< run directories without summary.json
+    /// plot "bundles": the bins' mean over seeds per series (figure_fig14.h)
+    nlohmann::json bundles = nlohmann::json::object();
 };
 
 /// Reads every job's summary.json (and cost.json, and the CDF file). Throws MergeError when

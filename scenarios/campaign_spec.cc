@@ -1,5 +1,6 @@
 #include "campaign_spec.h"
 
+#include "figure_fig14.h"
 #include "json_fields.h"
 #include "scenario_error.h"
 #include "strict_json.h"
@@ -179,7 +180,7 @@ LoadCampaignSpec(const std::string& file, bool quick)
     const json doc = ParseJsonStrict(ReadAll(file), file);
     JsonObject top(file, "$", doc, "a campaign spec object (see scenarios/figures/README.md)");
     top.AllowOnly({"name", "title", "x", "metrics", "y", "series", "points", "seeds", "quick",
-                   "plot", "cdf", "trace", "paper"});
+                   "plot", "cdf", "bundles", "trace", "paper"});
     CampaignSpec s;
     s.file = file;
     s.raw = doc;
@@ -208,21 +209,27 @@ LoadCampaignSpec(const std::string& file, bool quick)
     }
     s.yMetric =
         top.String("y", "the plotted metric's name", s.metrics.empty() ? "" : s.metrics[0].name);
-    s.plot = top.String("plot", "\"lines\", \"bars\" or \"cdf\"", "lines");
+    s.plot = top.String("plot", "\"lines\", \"bars\", \"cdf\" or \"bundles\"", "lines");
     bool known = false;
     for (const auto& m : s.metrics)
     {
         known = known || m.name == s.yMetric;
     }
-    if (s.plot != "lines" && s.plot != "bars" && s.plot != "cdf")
+    if (s.plot != "lines" && s.plot != "bars" && s.plot != "cdf" && s.plot != "bundles")
     {
-        top.Fail("plot", "expected \"lines\", \"bars\" or \"cdf\", got \"" + s.plot + "\"");
+        top.Fail("plot",
+                 "expected \"lines\", \"bars\", \"cdf\" or \"bundles\", got \"" + s.plot + "\"");
     }
-    if (!known && s.plot != "cdf")
+    if (!known && s.plot != "cdf" && s.plot != "bundles")
     {
         top.Fail("y", "expected the name of one of $.metrics, got \"" + s.yMetric + "\"");
     }
-    if (s.plot == "cdf")
+    if (s.plot == "bundles")
+    {
+        s.bundles = ParseBundlesSpec(top, doc);
+    }
+    // A "bundles" plot may pool a distribution too (Figure 14: the migration times).
+    if (s.plot == "cdf" || (s.plot == "bundles" && top.Has("cdf")))
     {
         if (!top.Has("cdf") || !doc["cdf"].is_object() || !doc["cdf"].contains("file") ||
             !doc["cdf"].contains("column"))

@@ -53,7 +53,7 @@ struct CampaignSpec
     std::string xKey = "x"; ///< short name of the swept parameter, used in directory names
     std::string xLabel;
     bool xLog = false;
-    std::string plot = "lines"; ///< "lines", "bars" or "cdf"
+    std::string plot = "lines"; ///< "lines", "bars", "cdf" or "bundles" (figure_fig14.h)
     std::vector<MetricSpec> metrics;
     std::string yMetric; ///< plotted metric (a name in metrics)
     std::vector<SeriesSpec> series;
@@ -63,6 +63,8 @@ struct CampaignSpec
     nlohmann::json cdf;   ///< plot "cdf": {file, column, where: {col: value}, label}
     nlohmann::json paper; ///< comparisons, notes (read by the report)
     nlohmann::json raw;   ///< the whole spec
+    /// plot "bundles": goodput per bundle over time (figure_fig14.h)
+    nlohmann::json bundles;
 };
 
 /// Loads and validates a spec; `quick` applies its "quick" section (points, seeds).

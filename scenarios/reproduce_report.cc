@@ -1,5 +1,6 @@
 #include "reproduce_report.h"
 
+#include "figure_fig14.h"
 #include "summary.h"
 
 #include <algorithm>
@@ -80,6 +81,10 @@ WritePlot(const CampaignSpec& spec, const MergeResult& m, const std::string& dir
                             Quote(series + " (" + std::to_string(samples.size()) + ")"));
         }
         gp += "set datafile separator ','\n";
+    }
+    else if (spec.plot == "bundles")
+    {
+        gp += BundleGoodputGnuplot(spec, m, dir, &plots);
     }
     else
     {
@@ -305,6 +310,10 @@ WriteComparison(const CampaignSpec& spec, const MergeResult& m, const ReportInfo
                   Num(pct(0.8)) + " | " + Num(pct(0.987)) + " | " + Num(v.back()) + " |\n";
         }
         md += "\n";
+    }
+    if (spec.plot == "bundles")
+    {
+        md += BundleGoodputTable(spec, m);
     }
     const auto rows = Compare(spec, m);
     if (!rows.empty())
