@@ -179,7 +179,7 @@ LoadCampaignSpec(const std::string& file, bool quick)
     const json doc = ParseJsonStrict(ReadAll(file), file);
     JsonObject top(file, "$", doc, "a campaign spec object (see scenarios/figures/README.md)");
     top.AllowOnly({"name", "title", "x", "metrics", "y", "series", "points", "seeds", "quick",
-                   "plot", "cdf", "trace", "paper"});
+                   "plot", "cdf", "trace", "paper", "timeseries"});
     CampaignSpec s;
     s.file = file;
     s.raw = doc;
@@ -208,15 +208,26 @@ LoadCampaignSpec(const std::string& file, bool quick)
     }
     s.yMetric =
         top.String("y", "the plotted metric's name", s.metrics.empty() ? "" : s.metrics[0].name);
-    s.plot = top.String("plot", "\"lines\", \"bars\" or \"cdf\"", "lines");
+    s.plot = top.String("plot", "\"lines\", \"bars\", \"cdf\" or \"timeseries\"", "lines");
     bool known = false;
     for (const auto& m : s.metrics)
     {
         known = known || m.name == s.yMetric;
     }
-    if (s.plot != "lines" && s.plot != "bars" && s.plot != "cdf")
+    if (s.plot != "lines" && s.plot != "bars" && s.plot != "cdf" && s.plot != "timeseries")
     {
-        top.Fail("plot", "expected \"lines\", \"bars\" or \"cdf\", got \"" + s.plot + "\"");
+        top.Fail("plot",
+                 "expected \"lines\", \"bars\", \"cdf\" or \"timeseries\", got \"" + s.plot + "\"");
+    }
+    if (s.plot == "timeseries")
+    {
+        // Figures 11 and 13 (figure_timeseries.h): bins of goodput.csv around the splices.
+        JsonObject ts(file, top.PathOf("timeseries"),
+                      top.Has("timeseries") ? doc["timeseries"] : json::object(),
+                      "an object {bin_s, window_s}");
+        ts.AllowOnly({"bin_s", "window_s"});
+        ts.Number("bin_s", 0.001, 1e6, false, "a bin width in seconds", 1.0);
+        ts.Number("window_s", 0.001, 1e6, false, "a window in seconds", 1.0);
     }
     if (!known && s.plot != "cdf")
     {

@@ -1,5 +1,6 @@
 #include "reproduce_report.h"
 
+#include "figure_timeseries.h"
 #include "summary.h"
 
 #include <algorithm>
@@ -60,6 +61,10 @@ Quote(const std::string& s)
 bool
 WritePlot(const CampaignSpec& spec, const MergeResult& m, const std::string& dir, ReportInfo* info)
 {
+    if (spec.plot == "timeseries")
+    {
+        return WriteTimeseriesPlot(spec, dir, info);
+    }
     std::string gp = "set terminal png size 900,560 font ',11'\n"
                      "set output " +
                      Quote(dir + "/" + spec.name + ".png") + "\nset title " + Quote(spec.title) +
