@@ -222,10 +222,9 @@ LoadCampaignSpec(const std::string& file, bool quick)
     if (s.plot == "timeseries")
     {
         // Figures 11 and 13 (figure_timeseries.h): bins of goodput.csv around the splices.
-        JsonObject ts(file, top.PathOf("timeseries"),
-                      top.Has("timeseries") ? doc["timeseries"] : json::object(),
-                      "an object {bin_s, window_s}");
-        ts.AllowOnly({"bin_s", "window_s"});
+        const json tsDoc = top.Has("timeseries") ? doc["timeseries"] : json::object();
+        JsonObject ts(file, top.PathOf("timeseries"), tsDoc, "an object {bin_s, window_s}");
+        ts.AllowOnly({"bin_s", "window_s", "bin_s_by_series"});
         ts.Number("bin_s", 0.001, 1e6, false, "a bin width in seconds", 1.0);
         ts.Number("window_s", 0.001, 1e6, false, "a window in seconds", 1.0);
     }

@@ -26,10 +26,16 @@ Num(double v)
     return buf;
 }
 
+/// A gnuplot single-quoted string ('' is a quote inside).
 std::string
 Quote(const std::string& s)
 {
-    return "'" + s + "'";
+    std::string q = "'";
+    for (char c : s)
+    {
+        q += c == '\'' ? std::string("''") : std::string(1, c);
+    }
+    return q + "'";
 }
 
 std::vector<std::string>
@@ -219,8 +225,8 @@ WindowMetrics(const BinnedRun& r, double windowS)
         for (size_t k = 0; k < r.bundles.size(); ++k)
         {
             const double m = r.marks[k];
-            const double pre = Mean(r.bundles[k], r.binS, m - w / 2, m);
-            const double post = Mean(r.bundles[k], r.binS, m + w / 4, m + w / 2);
+            const double pre = Mean(r.bundles[k], r.binS, m - w, m);
+            const double post = Mean(r.bundles[k], r.binS, m + w / 4, m + w);
             out["bundle" + std::to_string(k) + "_gain"] = post / pre;
             minGain = std::min(minGain, post / pre);
         }
@@ -238,9 +244,10 @@ AddTimeseries(const CampaignSpec& spec, const std::vector<JobSpec>& jobs, const 
         return;
     }
     const json ts = spec.raw.value("timeseries", json::object());
-    const double binS = ts.value("bin_s", 1.0);
+    const json bySeries = ts.value("bin_s_by_series", json::object());
     for (const auto& series : spec.series)
     {
+        const double binS = bySeries.value(series.name, ts.value("bin_s", 1.0));
         std::vector<BinnedRun> runs;
         for (const auto& job : jobs)
         {
@@ -252,9 +259,9 @@ AddTimeseries(const CampaignSpec& spec, const std::vector<JobSpec>& jobs, const 
                 BinGoodput(ReadText(job.dir + "/goodput.csv"), binS, job.dir + "/goodput.csv");
             r.marks = Marks(json::parse(ReadText(job.scenario)));
             // Default window: the spacing of the splices, or half the time before a single one.
-            const double spacing = r.marks.size() > 1   ? r.marks[1] - r.marks[0]
-                                   : r.marks.empty() ? 1.0
-                                                     : r.marks[0] / 2;
+            const double spacing = r.marks.size() > 1 ? r.marks[1] - r.marks[0]
+                                   : r.marks.empty()  ? 1.0
+                                                      : r.marks[0] / 2;
             for (const auto& [name, v] : WindowMetrics(r, ts.value("window_s", spacing)))
             {
                 for (auto& p : m->points)

@@ -309,12 +309,16 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
     {
         m_agent->NotifyLocalSegment(dysco::Direction::kIngress, m_buf); // as TCP will see it
     }
-    if (mb && local && ipv4 && !mb->AcceptLocal(m_buf))
+    // A box that redirects packets to its own stack (the proxy) made them local in Process.
+    const bool toStack =
+        mb && ipv4 && m_ipv4 && mb->SeesLocalPackets() &&
+        (local || IsLocalDestination(Ipv4Address(dysco::Load32(&m_buf[16])), device));
+    if (toStack && !mb->AcceptLocal(m_buf))
     {
         m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_MIDDLEBOX);
         return;
     }
-    const Time hold = mb && local && ipv4 ? mb->LocalDelay(m_buf) : Time(0);
+    const Time hold = toStack ? mb->LocalDelay(m_buf) : Time(0);
     Ptr<const Packet> up = p;
     if (m_buf != m_orig)
     {
