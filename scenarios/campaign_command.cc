@@ -3,6 +3,7 @@
 #include "campaign_exec.h"
 #include "campaign_merge.h"
 #include "campaign_spec.h"
+#include "figure_timeseries.h"
 #include "reproduce_report.h"
 #include "scenario_error.h"
 #include "summary.h"
@@ -193,7 +194,7 @@ const char* kCampaignUsage =
 const char* kReproduceUsage =
     "usage: dyscosim reproduce FIG [--quick] [--seeds LIST] [--jobs N] [--out DIR]\n"
     "\n"
-    "FIG: fig7 fig8 fig9 fig12 fig14 contention (fig11 fig13: not yet). Runs the figure's\n"
+    "FIG: fig7 fig8 fig9 fig11 fig12 fig13 fig14 contention. Runs the figure's\n"
     "campaign (scenarios/figures/FIG.json) N runs at a time (default 2), merges it and writes\n"
     "DIR (default results/FIG): merged.json, merged.csv, FIG.png (gnuplot), comparison.md\n"
     "(our numbers beside the paper's) and runs/<series>_<param><value>_seed<S>/.\n"
@@ -324,15 +325,8 @@ const std::vector<FigureEntry>&
 KnownFigures()
 {
     static const std::vector<FigureEntry> figures = {
-        {"fig7", ""},
-        {"fig8", ""},
-        {"fig9", ""},
-        {"fig11", "its campaign spec on the session-terminating proxy (scenarios/middlebox/"
-                  "proxy-splice.json shows the splice)"},
-        {"fig12", ""},
-        {"fig13", "its campaign spec on the session-terminating proxy and a cwnd trace"},
-        {"fig14", ""},
-        {"contention", ""},
+        {"fig7", ""},  {"fig8", ""},  {"fig9", ""},  {"fig11", ""},
+        {"fig12", ""}, {"fig13", ""}, {"fig14", ""}, {"contention", ""},
     };
     return figures;
 }
@@ -460,6 +454,7 @@ RunReproduceCommand(const std::vector<std::string>& args)
         {
             return kFailed;
         }
+        AddTimeseries(spec, jobs, dir, &merged);
         ReportInfo info;
         info.command = "dyscosim reproduce " + fig->name + (o.quick ? " --quick" : "");
         if (o.reportOnly)

@@ -180,7 +180,7 @@ LoadCampaignSpec(const std::string& file, bool quick)
     const json doc = ParseJsonStrict(ReadAll(file), file);
     JsonObject top(file, "$", doc, "a campaign spec object (see scenarios/figures/README.md)");
     top.AllowOnly({"name", "title", "x", "metrics", "y", "series", "points", "seeds", "quick",
-                   "plot", "cdf", "bundles", "trace", "paper"});
+                   "plot", "cdf", "bundles", "trace", "paper", "timeseries"});
     CampaignSpec s;
     s.file = file;
     s.raw = doc;
@@ -209,16 +209,28 @@ LoadCampaignSpec(const std::string& file, bool quick)
     }
     s.yMetric =
         top.String("y", "the plotted metric's name", s.metrics.empty() ? "" : s.metrics[0].name);
-    s.plot = top.String("plot", "\"lines\", \"bars\", \"cdf\" or \"bundles\"", "lines");
+    s.plot =
+        top.String("plot", "\"lines\", \"bars\", \"cdf\", \"bundles\" or \"timeseries\"", "lines");
     bool known = false;
     for (const auto& m : s.metrics)
     {
         known = known || m.name == s.yMetric;
     }
-    if (s.plot != "lines" && s.plot != "bars" && s.plot != "cdf" && s.plot != "bundles")
+    if (s.plot != "lines" && s.plot != "bars" && s.plot != "cdf" && s.plot != "bundles" &&
+        s.plot != "timeseries")
     {
         top.Fail("plot",
-                 "expected \"lines\", \"bars\", \"cdf\" or \"bundles\", got \"" + s.plot + "\"");
+                 "expected \"lines\", \"bars\", \"cdf\", \"bundles\" or \"timeseries\", got \"" +
+                     s.plot + "\"");
+    }
+    if (s.plot == "timeseries")
+    {
+        // Figures 11 and 13 (figure_timeseries.h): bins of goodput.csv around the splices.
+        const json tsDoc = top.Has("timeseries") ? doc["timeseries"] : json::object();
+        JsonObject ts(file, top.PathOf("timeseries"), tsDoc, "an object {bin_s, window_s}");
+        ts.AllowOnly({"bin_s", "window_s", "bin_s_by_series"});
+        ts.Number("bin_s", 0.001, 1e6, false, "a bin width in seconds", 1.0);
+        ts.Number("window_s", 0.001, 1e6, false, "a window in seconds", 1.0);
     }
     if (!known && s.plot != "cdf" && s.plot != "bundles")
     {

@@ -1,9 +1,11 @@
 #include "proxy_install.h"
 
 #include "ns3/boolean.h"
+#include "ns3/data-rate.h"
 #include "ns3/dysco-content-modifier.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
+#include "ns3/simulator.h"
 #include "ns3/stream-pattern.h"
 #include "ns3/uinteger.h"
 
@@ -31,7 +33,12 @@ InstallProxy(Ptr<Node> node, const NodeSpec& n, int64_t stream)
     proxy->SetAttribute("SpliceAfter", TimeValue(Seconds(p.spliceAfterS)));
     proxy->SetAttribute("RcvBufSize", UintegerValue(p.rcvBufBytes));
     proxy->SetAttribute("SndBufSize", UintegerValue(p.sndBufBytes));
+    proxy->SetAttribute("RelayRate", DataRateValue(DataRate(p.relayRateBps)));
     proxy->Install(node);
+    for (const auto& [at, port] : p.spliceAt)
+    {
+        Simulator::Schedule(Seconds(at), &DyscoProxy::SpliceSessionsToPort, proxy, port);
+    }
     Ptr<DyscoProxyNat> nat = proxy->GetNat();
     nat->SetAttribute("ListenPort", UintegerValue(p.port));
     nat->SetAttribute("RandomIsn", BooleanValue(p.randomIsn));
@@ -69,12 +76,14 @@ ProxyResult(const std::string& node, MiddleboxKind kind, Ptr<DyscoProxy> proxy)
                   {"relayed_client_to_server", relayed[0]},
                   {"relayed_server_to_client", relayed[1]},
                   {"relay_ops", ops},
+                  {"relay_busy_us", uint64_t(proxy->GetBusyTime().GetMicroSeconds())},
                   {"splice_requested", requested},
                   {"relayed_at_request", atRequest},
                   {"spliced_out", spliced},
                   {"relayed_after_splice", afterBytes},
                   {"relay_ops_after_splice", afterOps},
-                  {"dropped_after_splice", proxy->GetNat()->GetDroppedAfterSplice()}};
+                  {"dropped_after_splice", proxy->GetNat()->GetDroppedAfterSplice()},
+                  {"ack_beyond_sent_dropped", proxy->GetNat()->GetAckBeyondSent()}};
     return m;
 }
 

@@ -1,6 +1,7 @@
 #include "proxy_spec_loader.h"
 
 #include "scenario_error.h"
+#include "units.h"
 
 namespace dyscosim
 {
@@ -9,7 +10,8 @@ const std::vector<std::string>&
 ProxyKeys()
 {
     static const std::vector<std::string> keys = {
-        "splice_after_bytes", "splice_after_s", "port", "isn", "rcv_buf", "snd_buf"};
+        "splice_after_bytes", "splice_after_s", "port", "isn", "rcv_buf", "snd_buf",
+        "relay_rate",         "splice_at"};
     return keys;
 }
 
@@ -56,6 +58,27 @@ ParseProxyFields(const JsonObject& o, const nlohmann::json& raw, ProxySpec* out)
         uint32_t(o.Unsigned("rcv_buf", 1024, 1u << 30, "a socket buffer size in bytes", 0));
     p.sndBufBytes =
         uint32_t(o.Unsigned("snd_buf", 1024, 1u << 30, "a socket buffer size in bytes", 0));
+    if (o.Has("relay_rate"))
+    {
+        const std::string rate = o.String("relay_rate", "a rate such as \"2Mbps\"");
+        if (!ParseRate(rate, &p.relayRateBps))
+        {
+            o.Fail("relay_rate", "expected a rate such as \"2Mbps\", got \"" + rate + "\"");
+        }
+    }
+    if (o.Has("splice_at"))
+    {
+        const nlohmann::json& list = o.Array("splice_at", "a list of {at_s, dst_port}", true);
+        for (size_t i = 0; i < list.size(); ++i)
+        {
+            const std::string path = o.PathOf("splice_at") + "[" + std::to_string(i) + "]";
+            JsonObject e(o.File(), path, list[i], "an object {at_s, dst_port}");
+            e.AllowOnly({"at_s", "dst_port"});
+            const double at = e.Number("at_s", 0, 1e6, false, "a time in seconds");
+            const auto port = uint16_t(e.Unsigned("dst_port", 1, 65535, "a TCP port 1..65535"));
+            p.spliceAt.emplace_back(at, port);
+        }
+    }
 }
 
 } // namespace dyscosim

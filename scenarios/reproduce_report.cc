@@ -1,6 +1,7 @@
 #include "reproduce_report.h"
 
 #include "figure_fig14.h"
+#include "figure_timeseries.h"
 #include "summary.h"
 
 #include <algorithm>
@@ -61,6 +62,10 @@ Quote(const std::string& s)
 bool
 WritePlot(const CampaignSpec& spec, const MergeResult& m, const std::string& dir, ReportInfo* info)
 {
+    if (spec.plot == "timeseries")
+    {
+        return WriteTimeseriesPlot(spec, dir, info);
+    }
     std::string gp = "set terminal png size 900,560 font ',11'\n"
                      "set output " +
                      Quote(dir + "/" + spec.name + ".png") + "\nset title " + Quote(spec.title) +

@@ -130,6 +130,9 @@ struct GoodputSample
 {
     double timeS = 0;
     std::vector<uint64_t> bytesPerTraffic;
+    /// Per proxy node (in node order): relay CPU seconds and bytes relayed so far.
+    std::vector<double> proxyBusyS;
+    std::vector<uint64_t> proxyRelayed;
 };
 
 struct RunResult

@@ -465,6 +465,11 @@ private:
                 }
             }
         }
+        for (const auto& [node, proxy] : m_proxies)
+        {
+            g.proxyBusyS.push_back(proxy->GetBusyTime().GetSeconds());
+            g.proxyRelayed.push_back(proxy->GetRelayedBytes());
+        }
         m_goodput.push_back(std::move(g));
         Simulator::Schedule(Seconds(m_s.goodputSampleS), &Simulation::SampleGoodput, this);
     }

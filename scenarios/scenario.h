@@ -104,6 +104,9 @@ struct ProxySpec
     uint32_t isn[2] = {0, 0};      ///< else fixed: [server side, client side]
     uint32_t rcvBufBytes = 0;      ///< its sockets' receive buffer (window scale); 0: tcp's
     uint32_t sndBufBytes = 0;      ///< 0: tcp's
+    uint64_t relayRateBps = 0;     ///< per-session relay CPU rate; 0: free
+    /// Scheduled splices (Figure 11): at `first` seconds, leave sessions to port `second`.
+    std::vector<std::pair<double, uint16_t>> spliceAt;
 };
 
 /// The edit of a content modifier (`content_modifier`): content bytes [offset, offset +

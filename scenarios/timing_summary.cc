@@ -169,6 +169,11 @@ GoodputCsv(const RunResult& r)
     {
         out += ",bundle" + std::to_string(b);
     }
+    const size_t proxies = r.goodput.empty() ? 0 : r.goodput.front().proxyBusyS.size();
+    for (size_t p = 0; p < proxies; ++p)
+    {
+        out += ",proxy" + std::to_string(p) + "_busy_s,proxy" + std::to_string(p) + "_relayed";
+    }
     out += "\n";
     for (const auto& g : r.goodput)
     {
@@ -176,6 +181,10 @@ GoodputCsv(const RunResult& r)
         for (uint64_t bytes : g.bytesPerTraffic)
         {
             out += "," + std::to_string(bytes);
+        }
+        for (size_t p = 0; p < g.proxyBusyS.size(); ++p)
+        {
+            out += "," + Cell(g.proxyBusyS[p], "%.6f") + "," + std::to_string(g.proxyRelayed[p]);
         }
         out += "\n";
     }

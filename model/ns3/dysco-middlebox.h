@@ -6,6 +6,7 @@
 
 #include "core/agent.h"
 #include "ns3/net-device.h"
+#include "ns3/nstime.h"
 #include "ns3/object.h"
 
 #include <cstdint>
@@ -47,6 +48,13 @@ public:
     {
         return true;
     }
+
+    /// How long this node's processing holds an arriving packet addressed to it (after
+    /// Process) before its stack gets it: a model of the host's CPU cost. Default: none.
+    virtual Time LocalDelay(const std::vector<uint8_t>& /* packet */) { return Time(0); }
+    /// False to drop an arriving packet addressed to this node (after Process) before its
+    /// stack sees it. Default: every packet is accepted.
+    virtual bool AcceptLocal(const std::vector<uint8_t>& /* packet */) { return true; }
 };
 
 } // namespace ns3

@@ -320,6 +320,17 @@ DyscoProxyNat::BeforeAgent(dysco::Direction dir, std::vector<uint8_t>& packet)
         e.haveProxyIsn[side] = true;
         Declare(e);
     }
+    if (side == 0)
+    {
+        // The onward socket's highest sequence sent (its own numbers): AcceptLocal.
+        const uint32_t end = v.SeqNumber() + uint32_t(v.PayloadLength()) +
+                             ((flags & (dysco::tcpflag::kSyn | dysco::tcpflag::kFin)) ? 1 : 0);
+        if (!e.haveSentMax || int32_t(end - e.sentMax) > 0)
+        {
+            e.sentMax = end;
+            e.haveSentMax = true;
+        }
+    }
     v.SetSeqNumber(v.SeqNumber() + e.isnOffset[side]);
     // Transparent both ways: the accepted socket answers as the server, the onward
     // connection speaks as the client (so the server sees the session's own header).
@@ -339,6 +350,62 @@ DyscoProxyNat::BeforeAgent(dysco::Direction dir, std::vector<uint8_t>& packet)
             NS_LOG_WARN("no room for the tag in " << t.ToString() << "'s SYN");
             return false;
         }
+    }
+    return true;
+}
+
+Time
+DyscoProxyNat::LocalDelay(const std::vector<uint8_t>& b)
+{
+    if (m_relayRate.GetBitRate() == 0 || b.size() < 20 || b[9] != dysco::kProtoTcp)
+    {
+        return Time(0);
+    }
+    const size_t ihl = size_t(b[0] & 0x0f) * 4;
+    if (b.size() < ihl + 20)
+    {
+        return Time(0);
+    }
+    const size_t doff = size_t(b[ihl + 12] >> 4) * 4;
+    const size_t total = dysco::Load16(&b[2]);
+    if (total <= ihl + doff)
+    {
+        return Time(0); // no payload (ACKs, handshakes): nothing to relay
+    }
+    const dysco::FiveTuple t{dysco::Load32(&b[12]), dysco::Load32(&b[16]), dysco::Load16(&b[ihl]),
+                             dysco::Load16(&b[ihl + 2]), dysco::kProtoTcp};
+    const Time cost = m_relayRate.CalculateBytesTxTime(uint32_t(total - ihl - doff));
+    Time& until = m_busyUntil[t];
+    until = std::max(until, Simulator::Now()) + cost; // in order, one after the other
+    m_busy += cost;
+    return until - Simulator::Now();
+}
+
+bool
+DyscoProxyNat::AcceptLocal(const std::vector<uint8_t>& packet)
+{
+    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp)
+    {
+        return true;
+    }
+    dysco::PacketView v(const_cast<uint8_t*>(packet.data()), packet.size());
+    if (v.Parse() != dysco::ParseError::kOk || !(v.Flags() & dysco::tcpflag::kAck))
+    {
+        return true;
+    }
+    auto it = m_byRight.find(RightKey(v.Tuple().Reversed()));
+    if (it == m_byRight.end())
+    {
+        return true;
+    }
+    const DyscoProxyEntry& e = m_entries[it->second];
+    // During the two-path phase the server acknowledges bytes the client sent it on the new
+    // path; such an ACK, reaching the onward socket, covers bytes it never sent (ns-3.37's
+    // TcpRateLinux crashes on it). It is for the anchors, not for the proxy.
+    if (e.haveSentMax && int32_t(v.AckNumber() - e.sentMax) > 0)
+    {
+        ++m_ackBeyondSent;
+        return false;
     }
     return true;
 }

@@ -24,6 +24,7 @@
 #include "dysco-agent.h"
 #include "dysco-middlebox.h"
 #include "ns3/callback.h"
+#include "ns3/data-rate.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
 
@@ -52,6 +53,8 @@ struct DyscoProxyEntry
     uint32_t clientIsn = 0;        ///< client's SYN sequence number on the left side
     uint32_t serverIsn = 0;        ///< server's SYN-ACK sequence number on the right side
     uint32_t proxyIsn[2] = {0, 0}; ///< the stack's own ISNs (before the offsets)
+    uint32_t sentMax = 0;          ///< onward socket: highest sequence sent + 1 (its own numbers)
+    bool haveSentMax = false;
     bool haveRight = false;
     bool haveProxyIsn[2] = {false, false};
     bool haveServerIsn = false;
@@ -93,6 +96,16 @@ public:
     /// Called with an entry's index when the agent freed its session (spliced out).
     void SetSplicedOutCallback(Callback<void, size_t> cb) { m_splicedOut = cb; }
 
+    /// The host's relay CPU (DyscoProxy RelayRate): each direction of each session is
+    /// processed at `rate`, segment after segment; 0: free.
+    void SetRelayRate(DataRate rate) { m_relayRate = rate; }
+    Time LocalDelay(const std::vector<uint8_t>& packet) override;
+    bool AcceptLocal(const std::vector<uint8_t>& packet) override;
+    /// ACKs for the onward socket that covered bytes it never sent (dropped).
+    uint64_t GetAckBeyondSent() const { return m_ackBeyondSent; }
+    /// CPU time spent on relayed segments so far.
+    Time GetBusyTime() const { return m_busy; }
+
     /// Packets dropped because their proxy connection was already spliced out.
     uint64_t GetDroppedAfterSplice() const { return m_droppedAfterSplice; }
 
@@ -116,6 +129,11 @@ private:
     Ptr<UniformRandomVariable> m_rng;
     std::vector<DyscoProxyEntry> m_entries;
     std::unordered_map<dysco::FiveTuple, size_t, dysco::FiveTupleHasher> m_bySession;
+    DataRate m_relayRate;
+    Time m_busy;
+    uint64_t m_ackBeyondSent = 0;
+    /// Per arriving connection direction: when the CPU is done with its last segment.
+    std::unordered_map<dysco::FiveTuple, Time, dysco::FiveTupleHasher> m_busyUntil;
     std::unordered_map<dysco::FiveTuple, size_t, dysco::FiveTupleHasher> m_byAccepted;
     std::unordered_map<dysco::FiveTuple, size_t, dysco::FiveTupleHasher> m_byRight;
     Callback<void, size_t> m_splicedOut;

@@ -2,6 +2,7 @@
 
 #include "dysco-agent.h"
 #include "dysco-helper.h"
+#include "ns3/data-rate.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -51,6 +52,12 @@ DyscoProxy::GetTypeId()
             .AddAttribute("SndBufSize", "Send buffer of the proxy's sockets (0: the default)",
                           UintegerValue(0), MakeUintegerAccessor(&DyscoProxy::m_sndBuf),
                           MakeUintegerChecker<uint32_t>())
+            .AddAttribute("RelayRate",
+                          "CPU cost of relaying: the rate at which the proxy's host processes "
+                          "the data segments of each direction of a session (in sequence per "
+                          "direction, sessions in parallel), DyscoProxyNat::LocalDelay; 0: free",
+                          DataRateValue(DataRate(0)),
+                          MakeDataRateAccessor(&DyscoProxy::m_relayRate), MakeDataRateChecker())
             .AddTraceSource("SpliceRequested", "The proxy asked its agent to delete it",
                             MakeTraceSourceAccessor(&DyscoProxy::m_spliceRequestedTrace),
                             "ns3::DyscoProxy::SpliceTracedCallback")
@@ -90,6 +97,7 @@ DyscoProxy::Install(Ptr<Node> node)
     }
     m_nat->SetAgent(agent);
     m_nat->SetEditDelta(EditDelta(0), EditDelta(1));
+    m_nat->SetRelayRate(m_relayRate);
     m_nat->SetSplicedOutCallback(MakeCallback(&DyscoProxy::OnSplicedOut, this));
     DyscoHelper::SetMiddlebox(node, m_nat);
     node->AddApplication(this);
@@ -311,6 +319,7 @@ DyscoProxy::Flush(Relay& r, int dir)
         }
         head += size_t(sent);
         st.bytesRelayed[dir] += uint64_t(sent);
+        m_relayedBytes += uint64_t(sent);
         ++st.relayOps;
         st.lastRelayAt = Simulator::Now();
         if (m_nat->Entry(r.nat).phase == DyscoProxyEntry::SPLICED_OUT)
@@ -339,6 +348,19 @@ DyscoProxy::Flush(Relay& r, int dir)
         }
     }
     MaybeSplice(r);
+}
+
+void
+DyscoProxy::SpliceSessionsToPort(uint16_t dstPort)
+{
+    for (size_t i = 0; i < m_relays.size(); ++i)
+    {
+        const DyscoProxySessionStats& st = m_sessions[m_relays[i].stats];
+        if (st.session.dstPort == dstPort && st.spliceRequests == 0)
+        {
+            RequestSplice(i);
+        }
+    }
 }
 
 void

@@ -16,6 +16,7 @@
 #include "core/five_tuple.h"
 #include "dysco-proxy-nat.h"
 #include "ns3/application.h"
+#include "ns3/data-rate.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/socket.h"
@@ -63,6 +64,12 @@ public:
 
     std::vector<DyscoProxySessionStats> GetAllStats() const;
     size_t GetSessionCount() const { return m_sessions.size(); }
+    /// Asks to leave every session to server port `dstPort` it still relays (a scenario's
+    /// scheduled splice of one bundle, Figure 11).
+    void SpliceSessionsToPort(uint16_t dstPort);
+    /// The proxy's work so far: relay CPU time (RelayRate; zero when unlimited) and bytes.
+    Time GetBusyTime() const { return m_nat ? m_nat->GetBusyTime() : Time(0); }
+    uint64_t GetRelayedBytes() const { return m_relayedBytes; }
 
     typedef void (*SpliceTracedCallback)(const DyscoProxySessionStats& stats);
 
@@ -116,6 +123,8 @@ private:
     uint32_t m_maxRequests = 4;
     uint32_t m_rcvBuf = 0; ///< its sockets' RcvBufSize (so its window scale); 0: default
     uint32_t m_sndBuf = 0;
+    DataRate m_relayRate; ///< per session and direction; 0: unlimited
+    uint64_t m_relayedBytes = 0;
     Ptr<DyscoProxyNat> m_nat;
     Ptr<Socket> m_listener;
     std::vector<Relay> m_relays;

@@ -309,17 +309,41 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
     {
         m_agent->NotifyLocalSegment(dysco::Direction::kIngress, m_buf); // as TCP will see it
     }
-    if (m_buf == m_orig)
+    // A box that redirects packets to its own stack (the proxy) made them local in Process.
+    const bool toStack =
+        mb && ipv4 && m_ipv4 && mb->SeesLocalPackets() &&
+        (local || IsLocalDestination(Ipv4Address(dysco::Load32(&m_buf[16])), device));
+    if (toStack && !mb->AcceptLocal(m_buf))
     {
-        TrafficControlLayer::Receive(device, p, protocol, from, to, packetType);
+        m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_MIDDLEBOX);
         return;
     }
-    // Keep payload and packet tags: drop the old header bytes from a copy, prepend the new.
-    Ptr<Packet> q = p->Copy();
-    q->RemoveAtStart(consumed);
-    m_raw.SetBytes(m_buf.data(), static_cast<uint32_t>(m_buf.size()));
-    q->AddHeader(m_raw);
-    TrafficControlLayer::Receive(device, q, protocol, from, to, packetType);
+    const Time hold = toStack ? mb->LocalDelay(m_buf) : Time(0);
+    Ptr<const Packet> up = p;
+    if (m_buf != m_orig)
+    {
+        // Keep payload and packet tags: drop the old header bytes from a copy, prepend the new.
+        Ptr<Packet> q = p->Copy();
+        q->RemoveAtStart(consumed);
+        m_raw.SetBytes(m_buf.data(), static_cast<uint32_t>(m_buf.size()));
+        q->AddHeader(m_raw);
+        up = q;
+    }
+    if (hold.IsStrictlyPositive())
+    {
+        Simulator::Schedule(hold, &DyscoTrafficControlLayer::ReceiveLater, this, device, up,
+                            protocol, from, to, packetType);
+        return;
+    }
+    TrafficControlLayer::Receive(device, up, protocol, from, to, packetType);
+}
+
+void
+DyscoTrafficControlLayer::ReceiveLater(Ptr<NetDevice> device, Ptr<const Packet> p,
+                                       uint16_t protocol, Address from, Address to,
+                                       NetDevice::PacketType packetType)
+{
+    TrafficControlLayer::Receive(device, p, protocol, from, to, packetType);
 }
 
 void

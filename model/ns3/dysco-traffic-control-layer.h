@@ -53,6 +53,9 @@ protected:
     void NotifyNewAggregate() override;
 
 private:
+    /// Hands a packet the node's middlebox held (LocalDelay) to the stack.
+    void ReceiveLater(Ptr<NetDevice> device, Ptr<const Packet> p, uint16_t protocol, Address from,
+                      Address to, NetDevice::PacketType packetType);
     /// Fills m_buf with what the agent needs of an arriving packet (IPv4 header first):
     /// the headers, or all of it for SYNs, control messages and when `whole`. Returns the
     /// number of packet bytes the buffer stands for.

@@ -129,7 +129,8 @@ TEST(ProxyScenario, BadKeysNameTheirPath)
     typo["nodes"][2]["proxy"]["splice_after_byte"] = 5;
     EXPECT_EQ(LoadError(typo), "bad.json: $.nodes[2].proxy.splice_after_byte: unknown key (did you "
                                "mean \"splice_after_bytes\"?); expected one of: "
-                               "splice_after_bytes, splice_after_s, port, isn, rcv_buf, snd_buf");
+                               "splice_after_bytes, splice_after_s, port, isn, rcv_buf, snd_buf, "
+                               "relay_rate, splice_at");
     nlohmann::json isn = doc;
     isn["nodes"][2]["proxy"]["isn"] = "fixed";
     EXPECT_EQ(LoadError(isn), "bad.json: $.nodes[2].proxy.isn: expected \"random\" or an object "
