@@ -40,7 +40,7 @@ TEST(ContentModifierScenario, BadKeysNameTheirPath)
     EXPECT_EQ(LoadError(typo),
               "bad.json: $.nodes[2].content_modifier.insrt: unknown key (did you mean "
               "\"insert\"?); expected one of: offset, insert, remove, splice_after_bytes, "
-              "splice_after_s, port, isn, rcv_buf, snd_buf");
+              "splice_after_s, port, isn, rcv_buf, snd_buf, relay_rate, splice_at");
     nlohmann::json nothing = Doc();
     nothing["nodes"][2]["content_modifier"]["insert"] = 0;
     nothing["nodes"][2]["content_modifier"]["remove"] = 0;
