@@ -41,6 +41,8 @@ ToString(MiddleboxKind kind)
         return "proxy";
     case MiddleboxKind::kContentModifier:
         return "content_modifier";
+    case MiddleboxKind::kClassifier:
+        return "classifier";
     }
     return "?";
 }

@@ -3,6 +3,7 @@
 #include "core/security_text.h"
 #include "core/syn_payload.h"
 #include "json_fields.h"
+#include "classifier_spec_loader.h"
 #include "modifier_spec_loader.h"
 #include "proxy_spec_loader.h"
 #include "scenario_error.h"
@@ -33,7 +34,7 @@ constexpr const char* kDelayExpected =
     "a delay like \"1ms\" (a number followed by s, ms, us or ns)";
 constexpr const char* kMiddleboxExpected =
     "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\", "
-    "\"proxy\", \"content_modifier\" or \"none\"";
+    "\"proxy\", \"content_modifier\", \"classifier\" or \"none\"";
 constexpr uint32_t kMaxSegmentSize = 1448; // 1500-byte MTU - IPv4, TCP, timestamp headers
 
 std::string
@@ -82,6 +83,7 @@ public:
         }
         ParseNodes(top.Array("nodes", "an array of nodes", true), top.PathOf("nodes"));
         ParseStateful();
+        ParseClassifiers(m_file, doc.at("nodes"), top.PathOf("nodes"), &m_s);
         ParseLinks(top.Array("links", "an array of links", true), top.PathOf("links"));
         if (top.Has("tcp"))
         {
@@ -195,7 +197,7 @@ private:
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
             o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat",
-                         "cgnat", "proxy", "content_modifier"});
+                         "cgnat", "proxy", "content_modifier", "classifier"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -265,6 +267,10 @@ private:
                 else if (kind == "content_modifier")
                 {
                     n.middlebox = MiddleboxKind::kContentModifier;
+                }
+                else if (kind == "classifier")
+                {
+                    n.middlebox = MiddleboxKind::kClassifier;
                 }
                 else if (kind != "none")
                 {
