@@ -6,6 +6,7 @@
 #include "close_injector.h"
 #include "ns3/core-module.h"
 #include "ns3/dysco-cgnat.h"
+#include "ns3/dysco-classifier.h"
 #include "ns3/dysco-content-modifier.h"
 #include "ns3/dysco-firewall.h"
 #include "ns3/dysco-helper.h"
@@ -381,6 +382,22 @@ private:
         return true;
     }
 
+    /// The classifier of node `i`: its rules' nodes resolved to their agents' addresses.
+    void InstallClassifier(size_t i)
+    {
+        const ClassifierSpec& spec = m_s.nodes[i].classifier;
+        std::vector<DyscoClassifier::Rule> rules;
+        for (const auto& r : spec.rules)
+        {
+            rules.push_back({r.dstPort, Ipv4Address(m_ctx->AgentAddress(r.insert))});
+        }
+        Ptr<DyscoClassifier> box = CreateObject<DyscoClassifier>();
+        box->Configure(m_ctx->Agent(i), rules,
+                       spec.fallback ? Ipv4Address(m_ctx->AgentAddress(*spec.fallback))
+                                     : Ipv4Address::GetAny());
+        DyscoHelper::SetMiddlebox(NodeAt(i), box);
+    }
+
     /// Middlebox functions and policies (node names resolved to first addresses).
     void InstallFunctions()
     {
@@ -414,6 +431,10 @@ private:
                 box->AssignStreams(kSeqOffsetStreams + int64_t(i));
                 DyscoHelper::SetMiddlebox(NodeAt(i), box);
                 m_ctx->seqOffsets.emplace_back(i, box);
+            }
+            else if (n.middlebox == MiddleboxKind::kClassifier)
+            {
+                InstallClassifier(i);
             }
             else if (n.middlebox == MiddleboxKind::kProxy ||
                      n.middlebox == MiddleboxKind::kContentModifier)

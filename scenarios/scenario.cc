@@ -43,6 +43,8 @@ ToString(MiddleboxKind kind)
         return "content_modifier";
     case MiddleboxKind::kBeamer:
         return "beamer";
+    case MiddleboxKind::kClassifier:
+        return "classifier";
     }
     return "?";
 }

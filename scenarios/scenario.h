@@ -35,6 +35,7 @@ enum class MiddleboxKind
     kProxy,     ///< session-terminating TCP proxy that splices itself out (DyscoProxy)
     kContentModifier, ///< a proxy that replaces a range of the client -> server stream
     kBeamer,          ///< stateless load balancer with daisy chaining (DyscoBeamerMux)
+    kClassifier,      ///< inserts the next middlebox by the session's class (dysco-classifier.h)
 };
 
 /// True for the kinds whose per-session state can migrate (firewall, NAT, CGNAT).
@@ -118,6 +119,18 @@ struct EditSpec
     uint32_t remove = 0;
 };
 
+/// A classifier's rules (`classifier`): destination port -> node to insert.
+struct ClassifierSpec
+{
+    struct Rule
+    {
+        uint16_t dstPort = 0;
+        size_t insert = 0; ///< node index
+    };
+    std::vector<Rule> rules;
+    std::optional<size_t> fallback; ///< `default`: node for unmatched sessions, or none
+};
+
 struct NodeSpec
 {
     std::string name;
@@ -128,6 +141,7 @@ struct NodeSpec
     ProxySpec proxy;                ///< proxy, content_modifier
     EditSpec edit;                  ///< content_modifier
     BeamerSpec beamer;              ///< beamer
+    ClassifierSpec classifier;      ///< classifier
     std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
 };
 

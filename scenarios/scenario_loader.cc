@@ -1,5 +1,6 @@
 #include "scenario_loader.h"
 
+#include "classifier_spec_loader.h"
 #include "core/security_text.h"
 #include "core/syn_payload.h"
 #include "json_fields.h"
@@ -35,7 +36,7 @@ constexpr const char* kDelayExpected =
     "a delay like \"1ms\" (a number followed by s, ms, us or ns)";
 constexpr const char* kMiddleboxExpected =
     "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\", "
-    "\"proxy\", \"content_modifier\", \"beamer\" or \"none\"";
+    "\"proxy\", \"content_modifier\", \"beamer\", \"classifier\" or \"none\"";
 constexpr uint32_t kMaxSegmentSize = 1448; // 1500-byte MTU - IPv4, TCP, timestamp headers
 
 std::string
@@ -97,6 +98,7 @@ public:
             }
             ParseBeamerSpec(o, m_s, b.node, &n.beamer);
         }
+        ParseClassifiers(m_file, doc.at("nodes"), top.PathOf("nodes"), &m_s);
         ParseLinks(top.Array("links", "an array of links", true), top.PathOf("links"));
         if (top.Has("tcp"))
         {
@@ -221,7 +223,7 @@ private:
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
             o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat",
-                         "cgnat", "proxy", "content_modifier", "beamer"});
+                         "cgnat", "proxy", "content_modifier", "beamer", "classifier"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -296,6 +298,10 @@ private:
                 else if (kind == "beamer")
                 {
                     n.middlebox = MiddleboxKind::kBeamer;
+                }
+                else if (kind == "classifier")
+                {
+                    n.middlebox = MiddleboxKind::kClassifier;
                 }
                 else if (kind != "none")
                 {

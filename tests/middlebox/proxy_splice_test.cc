@@ -145,11 +145,10 @@ TEST(ProxyScenario, BadKeysNameTheirPath)
                               "in bytes (1024 to 1073741824), got number 10");
     nlohmann::json kind = doc;
     kind["nodes"][2]["middlebox"] = "proxxy";
-    EXPECT_EQ(
-        LoadError(kind),
-        "bad.json: $.nodes[2].middlebox: expected a middlebox function: \"monitor\", "
-        "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\", \"content_modifier\", "
-        "\"beamer\" or \"none\", got string \"proxxy\"");
+    EXPECT_EQ(LoadError(kind),
+              "bad.json: $.nodes[2].middlebox: expected a middlebox function: \"monitor\", "
+              "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\", \"content_modifier\", "
+              "\"beamer\", \"classifier\" or \"none\", got string \"proxxy\"");
 }
 
 TEST(ProxyScenario, BadFileExitsTwoAndRunsNothing)
