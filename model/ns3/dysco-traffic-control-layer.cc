@@ -5,6 +5,7 @@
 #include "core/packet.h"
 #include "dysco-agent.h"
 #include "dysco-bypass-tag.h"
+#include "ns3-nextseg-fix.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-queue-disc-item.h"
 #include "ns3/ipv4-routing-protocol.h"
@@ -92,7 +93,11 @@ DyscoTrafficControlLayer::GetInstanceTypeId() const
     return GetTypeId();
 }
 
-DyscoTrafficControlLayer::DyscoTrafficControlLayer() = default;
+DyscoTrafficControlLayer::DyscoTrafficControlLayer()
+{
+    // Links the ns-3.37 NextSeg fix into every program that hooks agents under TCP.
+    static_cast<void>(DyscoNextSegFixCount());
+}
 
 DyscoTrafficControlLayer::~DyscoTrafficControlLayer() = default;
 
