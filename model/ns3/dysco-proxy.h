@@ -98,6 +98,9 @@ protected:
     void RequestSplice(size_t relayIndex);
     /// The relay socket `s` belongs to (its side in `side`: 0 accepted, 1 onward), or -1.
     int64_t RelayOf(Ptr<Socket> s, int* side) const;
+    /// A relay socket's peer closed (FIN), or the connection failed.
+    void OnPeerClose(Ptr<Socket> s);
+    void OnError(Ptr<Socket> s);
     Ptr<Socket> AcceptedSocket(size_t relayIndex) const { return m_relays[relayIndex].sock[0]; }
     /// The accepted socket of relay `relayIndex`, and marks both directions ended (a relay
     /// that never started: the onward connection failed).
@@ -124,8 +127,6 @@ private:
     void OnRead(Ptr<Socket> s);
     void OnWritable(Ptr<Socket> s, uint32_t available);
     void Pump(size_t relayIndex, int dir);
-    void OnPeerClose(Ptr<Socket> s);
-    void OnError(Ptr<Socket> s);
     void OnSplicedOut(size_t natIndex);
     /// Writes what direction `dir` has pending as far as the output socket takes it.
     void Flush(Relay& r, int dir);

@@ -14,10 +14,16 @@ NS_OBJECT_ENSURE_REGISTERED(DyscoSocksProxy);
 TypeId
 DyscoSocksProxy::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::DyscoSocksProxy")
-                            .SetParent<DyscoProxy>()
-                            .SetGroupName("Dysco")
-                            .AddConstructor<DyscoSocksProxy>();
+    static TypeId tid =
+        TypeId("ns3::DyscoSocksProxy")
+            .SetParent<DyscoProxy>()
+            .SetGroupName("Dysco")
+            .AddConstructor<DyscoSocksProxy>()
+            .AddTraceSource("Onward",
+                            "A client's session was joined to the onward "
+                            "connection its request named",
+                            MakeTraceSourceAccessor(&DyscoSocksProxy::m_onwardTrace),
+                            "ns3::DyscoSocksProxy::OnwardTracedCallback");
     return tid;
 }
 
@@ -110,7 +116,11 @@ DyscoSocksProxy::ReadRequest(Ptr<Socket> s)
     // bytes come before the server's.
     GetNat()->SetExplicitRight(nat, right, tag, -int64_t(kSocksMessageSize),
                                int64_t(kSocksMessageSize));
+    m_onwardTrace(session, right);
     AddRelay(s, nat, out);
+    // ns-3 reports a RST answering the SYN as an error, not as a failed connect.
+    out->SetCloseCallbacks(MakeCallback(&DyscoSocksProxy::OnOnwardClose, this),
+                           MakeCallback(&DyscoSocksProxy::OnOnwardError, this));
     out->SetConnectCallback(MakeCallback(&DyscoSocksProxy::Connected, this),
                             MakeCallback(&DyscoSocksProxy::ConnectFailed, this));
     out->Connect(InetSocketAddress(Ipv4Address(req.ipv4), req.port));
@@ -141,20 +151,35 @@ DyscoSocksProxy::Connected(Ptr<Socket> out)
     {
         return;
     }
-    ++m_connected;
-    std::vector<uint8_t> reply;
-    const InetSocketAddress bound = [&]
+    if (!m_onwardUp.insert(PeekPointer(out)).second)
     {
-        Address a;
-        out->GetSockName(a);
-        return InetSocketAddress::ConvertFrom(a);
-    }();
-    SocksMessage{uint8_t(SocksStatus::kSucceeded), bound.GetIpv4().Get(), bound.GetPort()}
-        .Serialize(reply);
+        return;
+    }
+    ++m_connected;
+    // BND.ADDR and BND.PORT stay 0 (the client has no use for them once the proxy leaves).
+    std::vector<uint8_t> reply;
+    SocksMessage{uint8_t(SocksStatus::kSucceeded), 0, 0}.Serialize(reply);
     Ptr<Socket> client = AcceptedSocket(size_t(idx));
     client->Send(Create<Packet>(reply.data(), uint32_t(reply.size())), 0);
     // The handshake is over: leave at once (RequestSplice waits for the deltas).
     RequestSplice(size_t(idx));
+}
+
+void
+DyscoSocksProxy::OnOnwardClose(Ptr<Socket> out)
+{
+    OnPeerClose(out);
+}
+
+void
+DyscoSocksProxy::OnOnwardError(Ptr<Socket> out)
+{
+    if (m_onwardUp.count(PeekPointer(out)) == 0)
+    {
+        ConnectFailed(out);
+        return;
+    }
+    OnError(out);
 }
 
 void
@@ -165,6 +190,10 @@ DyscoSocksProxy::ConnectFailed(Ptr<Socket> out)
     if (idx < 0)
     {
         return;
+    }
+    if (!m_onwardUp.insert(PeekPointer(out)).second)
+    {
+        return; // reported once
     }
     ++m_refused;
     Refuse(EndRelay(size_t(idx)), SocksStatus::kConnectionRefused);

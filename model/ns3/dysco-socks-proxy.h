@@ -15,6 +15,7 @@
 #include "socks-request.h"
 
 #include <map>
+#include <set>
 
 namespace ns3
 {
@@ -33,6 +34,11 @@ public:
     /// Onward connections that failed (reply "connection refused", connection closed).
     uint64_t GetRefused() const { return m_refused; }
 
+    /// The client's session (client -> proxy) and the onward connection (proxy -> server)
+    /// it was joined to.
+    typedef void (*OnwardTracedCallback)(const dysco::FiveTuple& session,
+                                         const dysco::FiveTuple& onward);
+
 protected:
     void DoDispose() override;
     void OnAccept(Ptr<Socket> s, const Address& from) override;
@@ -48,11 +54,15 @@ private:
     void Refuse(Ptr<Socket> s, SocksStatus status);
     void Connected(Ptr<Socket> out);
     void ConnectFailed(Ptr<Socket> out);
+    void OnOnwardClose(Ptr<Socket> out);
+    void OnOnwardError(Ptr<Socket> out);
 
     std::map<Ptr<Socket>, Pending> m_pending; ///< accepted, request not complete yet
+    std::set<Socket*> m_onwardUp; ///< onward sockets that connected (or failed, reported)
     uint64_t m_connected = 0;
     uint64_t m_malformed = 0;
     uint64_t m_refused = 0;
+    TracedCallback<const dysco::FiveTuple&, const dysco::FiveTuple&> m_onwardTrace;
 };
 
 } // namespace ns3
