@@ -71,6 +71,7 @@ DyscoProxyNat::DoDispose()
     m_agent = nullptr;
     m_rng = nullptr;
     m_splicedOut = Callback<void, size_t>();
+    m_onwardReset = Callback<void, size_t>();
     DyscoMiddlebox::DoDispose();
 }
 
@@ -300,6 +301,10 @@ DyscoProxyNat::Process(std::vector<uint8_t>& packet, Ptr<NetDevice>)
     if (found && m_entries[index].haveRight)
     {
         DyscoProxyEntry& e = m_entries[index];
+        if ((flags & dysco::tcpflag::kRst) && !e.haveServerIsn && !m_onwardReset.IsNull())
+        {
+            Simulator::ScheduleNow([cb = m_onwardReset, index]() { cb(index); });
+        }
         if ((flags & dysco::tcpflag::kSyn) && (flags & dysco::tcpflag::kAck) && !e.haveServerIsn)
         {
             e.serverIsn = v.SeqNumber();

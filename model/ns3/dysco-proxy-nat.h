@@ -110,6 +110,10 @@ public:
 
     /// Called with an entry's index when the agent freed its session (spliced out).
     void SetSplicedOutCallback(Callback<void, size_t> cb) { m_splicedOut = cb; }
+    /// Called (in an event of its own) with an entry's index when a RST answers its onward
+    /// SYN: ns-3's socket drops a RST without the timestamp option it negotiated, so it
+    /// would only learn by its SYN retries that nobody listens.
+    void SetOnwardResetCallback(Callback<void, size_t> cb) { m_onwardReset = cb; }
 
     /// The host's relay CPU (DyscoProxy RelayRate): each direction of each session is
     /// processed at `rate`, segment after segment; 0: free.
@@ -153,6 +157,7 @@ private:
     std::unordered_map<dysco::FiveTuple, size_t, dysco::FiveTupleHasher> m_byAccepted;
     std::unordered_map<dysco::FiveTuple, size_t, dysco::FiveTupleHasher> m_byRight;
     Callback<void, size_t> m_splicedOut;
+    Callback<void, size_t> m_onwardReset;
     uint64_t m_droppedAfterSplice = 0;
 };
 

@@ -231,6 +231,19 @@ DyscoProxy::RelayOf(Ptr<Socket> s, int* side) const
     return int64_t(it->second.first);
 }
 
+int64_t
+DyscoProxy::RelayOfEntry(size_t natIndex) const
+{
+    for (size_t i = 0; i < m_relays.size(); ++i)
+    {
+        if (m_relays[i].nat == natIndex)
+        {
+            return int64_t(i);
+        }
+    }
+    return -1;
+}
+
 Ptr<Socket>
 DyscoProxy::EndRelay(size_t relayIndex)
 {

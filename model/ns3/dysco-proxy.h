@@ -101,6 +101,9 @@ protected:
     /// A relay socket's peer closed (FIN), or the connection failed.
     void OnPeerClose(Ptr<Socket> s);
     void OnError(Ptr<Socket> s);
+    /// The relay of DyscoProxyNat entry `natIndex`, or -1.
+    int64_t RelayOfEntry(size_t natIndex) const;
+    Ptr<Socket> OnwardSocket(size_t relayIndex) const { return m_relays[relayIndex].sock[1]; }
     Ptr<Socket> AcceptedSocket(size_t relayIndex) const { return m_relays[relayIndex].sock[0]; }
     /// The accepted socket of relay `relayIndex`, and marks both directions ended (a relay
     /// that never started: the onward connection failed).

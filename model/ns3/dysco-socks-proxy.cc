@@ -49,6 +49,7 @@ DyscoSocksProxy::OnAccept(Ptr<Socket> s, const Address& from)
         s->Close();
         return;
     }
+    GetNat()->SetOnwardResetCallback(MakeCallback(&DyscoSocksProxy::OnwardReset, this));
     m_pending[s].nat = size_t(natIndex);
     s->SetRecvCallback(MakeCallback(&DyscoSocksProxy::ReadRequest, this));
     s->SetCloseCallbacks(MakeCallback(&DyscoSocksProxy::RequestEnded, this),
@@ -118,7 +119,6 @@ DyscoSocksProxy::ReadRequest(Ptr<Socket> s)
                                int64_t(kSocksMessageSize));
     m_onwardTrace(session, right);
     AddRelay(s, nat, out);
-    // ns-3 reports a RST answering the SYN as an error, not as a failed connect.
     out->SetCloseCallbacks(MakeCallback(&DyscoSocksProxy::OnOnwardClose, this),
                            MakeCallback(&DyscoSocksProxy::OnOnwardError, this));
     out->SetConnectCallback(MakeCallback(&DyscoSocksProxy::Connected, this),
@@ -166,8 +166,24 @@ DyscoSocksProxy::Connected(Ptr<Socket> out)
 }
 
 void
+DyscoSocksProxy::OnwardReset(size_t natIndex)
+{
+    const int64_t idx = RelayOfEntry(natIndex);
+    if (idx >= 0)
+    {
+        ConnectFailed(OnwardSocket(size_t(idx)));
+    }
+}
+
+void
 DyscoSocksProxy::OnOnwardClose(Ptr<Socket> out)
 {
+    // ns-3 reports a RST answering the SYN as a close or an error, not as a failed connect.
+    if (m_onwardUp.count(PeekPointer(out)) == 0)
+    {
+        ConnectFailed(out);
+        return;
+    }
     OnPeerClose(out);
 }
 
@@ -195,8 +211,10 @@ DyscoSocksProxy::ConnectFailed(Ptr<Socket> out)
     {
         return; // reported once
     }
+    NS_LOG_INFO("onward connection of relay " << idx << " failed; refused");
     ++m_refused;
     Refuse(EndRelay(size_t(idx)), SocksStatus::kConnectionRefused);
+    out->Close(); // no more SYN retries
 }
 
 } // namespace ns3

@@ -55,6 +55,7 @@ private:
     void Connected(Ptr<Socket> out);
     void ConnectFailed(Ptr<Socket> out);
     void OnOnwardClose(Ptr<Socket> out);
+    void OnwardReset(size_t natIndex);
     void OnOnwardError(Ptr<Socket> out);
 
     std::map<Ptr<Socket>, Pending> m_pending; ///< accepted, request not complete yet
