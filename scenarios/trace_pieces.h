@@ -45,8 +45,7 @@ public:
     /// Emits an edit that inserts where the stream is now at once (before the writer's next
     /// byte): the inserted bytes may be read before the writer writes anything (a proxy's
     /// reply comes before the server's first byte).
-    template <typename X>
-    void EditNow(X emitEdit)
+    template <typename X> void EditNow(X emitEdit)
     {
         if (m_edit && !m_editDone && m_written == m_edit->offset && m_edit->removed == 0)
         {
