@@ -73,10 +73,35 @@ EarlyEndViolation(const SessionResult& s, const std::string& counts, double stop
     return "";
 }
 
+/// A session whose SOCKS-like request must fail: the expected status, no stream delivered,
+/// and the proxy closed the client's connection.
+std::string
+SocksRefusalViolation(const SessionResult& s)
+{
+    if (s.socksStatus != s.socksExpected)
+    {
+        return "the SOCKS-like proxy replied status " + std::to_string(s.socksStatus) +
+               ", expected " + std::to_string(s.socksExpected);
+    }
+    if (s.accepted || s.bytesDelivered > 0)
+    {
+        return "a refused SOCKS-like request reached the server";
+    }
+    if (!s.clientClosed || s.clientReset)
+    {
+        return "the proxy did not close the refused connection cleanly";
+    }
+    return "";
+}
+
 /// Why a session's delivery is wrong, or "" if it is exact and complete.
 std::string
 Violation(const SessionResult& s, double stopS)
 {
+    if (s.socksExpected >= 0)
+    {
+        return SocksRefusalViolation(s);
+    }
     std::string counts =
         " (" + std::to_string(s.bytesRequested) + " requested, " + std::to_string(s.bytesWritten) +
         " written, " + std::to_string(s.bytesDelivered) + " delivered" +

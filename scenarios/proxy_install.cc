@@ -3,6 +3,7 @@
 #include "ns3/boolean.h"
 #include "ns3/data-rate.h"
 #include "ns3/dysco-content-modifier.h"
+#include "ns3/dysco-socks-proxy.h"
 #include "ns3/nstime.h"
 #include "ns3/object-factory.h"
 #include "ns3/simulator.h"
@@ -19,7 +20,11 @@ InstallProxy(Ptr<Node> node, const NodeSpec& n, int64_t stream)
 {
     const ProxySpec& p = n.proxy;
     Ptr<DyscoProxy> proxy;
-    if (n.middlebox == MiddleboxKind::kContentModifier)
+    if (n.middlebox == MiddleboxKind::kSocks)
+    {
+        proxy = CreateObject<DyscoSocksProxy>();
+    }
+    else if (n.middlebox == MiddleboxKind::kContentModifier)
     {
         proxy = CreateObjectWithAttributes<DyscoContentModifier>(
             "Offset", UintegerValue(n.edit.offset + kStreamIdHeaderSize), "Insert",
@@ -41,6 +46,7 @@ InstallProxy(Ptr<Node> node, const NodeSpec& n, int64_t stream)
     }
     Ptr<DyscoProxyNat> nat = proxy->GetNat();
     nat->SetAttribute("ListenPort", UintegerValue(p.port));
+    nat->SetExplicit(n.middlebox == MiddleboxKind::kSocks);
     nat->SetAttribute("RandomIsn", BooleanValue(p.randomIsn));
     nat->SetAttribute("RightIsn", UintegerValue(p.isn[0]));
     nat->SetAttribute("LeftIsn", UintegerValue(p.isn[1]));
@@ -84,6 +90,12 @@ ProxyResult(const std::string& node, MiddleboxKind kind, Ptr<DyscoProxy> proxy)
                   {"relay_ops_after_splice", afterOps},
                   {"dropped_after_splice", proxy->GetNat()->GetDroppedAfterSplice()},
                   {"ack_beyond_sent_dropped", proxy->GetNat()->GetAckBeyondSent()}};
+    if (auto socks = DynamicCast<DyscoSocksProxy>(proxy))
+    {
+        m.counters["socks_connected"] = socks->GetConnected();
+        m.counters["socks_refused"] = socks->GetRefused();
+        m.counters["socks_malformed"] = socks->GetMalformed();
+    }
     return m;
 }
 

@@ -76,8 +76,12 @@ RunContext::StreamOf(const dysco::FiveTuple& session)
             if (it != m_byClient.end())
             {
                 const StreamApps& st = streams[it->second - 1];
-                const uint16_t port = scenario.traffic[st.traffic].port;
-                if (t.dstPort == port && t.dstIp == plan.FirstAddress(st.to))
+                const TrafficSpec& ts = scenario.traffic[st.traffic];
+                // Through a SOCKS-like proxy the client connects to the proxy itself.
+                const uint16_t port =
+                    ts.viaSocks ? scenario.nodes[*ts.viaSocks].proxy.port : ts.port;
+                const size_t to = ts.viaSocks ? *ts.viaSocks : st.to;
+                if (t.dstPort == port && t.dstIp == plan.FirstAddress(to))
                 {
                     return it->second;
                 }

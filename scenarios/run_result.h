@@ -41,6 +41,10 @@ struct SessionResult
     std::string injected;
     double injectedAtS = -1;
     bool cutShort = false; ///< the injection cut a stream (it was not finished yet)
+    /// Through a SOCKS-like proxy: the reply status the client got (-1: none), and the
+    /// failure status the scenario expects (-1: success, the stream follows).
+    int socksStatus = -1;
+    int socksExpected = -1;
     /// A content modifier's declared change of the forward stream's length (insert - remove).
     int64_t editDelta = 0;
 

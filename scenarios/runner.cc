@@ -18,6 +18,7 @@
 #include "ns3/nsh-chaining.h"
 #include "ns3/nsh-header.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/socks-request.h"
 #include "ns3/stream-receiver.h"
 #include "ns3/stream-sender.h"
 #include "policy_server_run.h"
@@ -437,9 +438,13 @@ private:
                 InstallClassifier(i);
             }
             else if (n.middlebox == MiddleboxKind::kProxy ||
-                     n.middlebox == MiddleboxKind::kContentModifier)
+                     n.middlebox == MiddleboxKind::kContentModifier ||
+                     n.middlebox == MiddleboxKind::kSocks)
             {
                 m_proxies.emplace_back(i, InstallProxy(NodeAt(i), n, kProxyStreams + int64_t(i)));
+                // The onward connection of a SOCKS-like proxy is an alias of the client's.
+                m_proxies.back().second->TraceConnectWithoutContext(
+                    "Onward", MakeCallback(&Simulation::NatRewrite, this));
             }
             else if (n.middlebox == MiddleboxKind::kBeamer)
             {
@@ -555,6 +560,10 @@ private:
                 }
                 info.app->SetAttribute("ReverseBytes", UintegerValue(t.reverseBytes));
                 info.app->SetAttribute("Rate", DataRateValue(DataRate(t.rateBps)));
+                if (t.viaSocks)
+                {
+                    SetSocksClient(info, t);
+                }
                 const StreamEdit* edit = nullptr;
                 StreamEdit e;
                 if (const auto& te = m_ctx->trafficEdits[size_t(&t - m_s.traffic.data())])
@@ -593,6 +602,30 @@ private:
                 info.app->SetStartTime(Seconds(info.session.startS));
                 m_senders.push_back(info);
             }
+        }
+    }
+
+    /// A sender that connects through a SOCKS-like proxy and asks it for the traffic's server.
+    void SetSocksClient(SenderInfo& info, const TrafficSpec& t)
+    {
+        const NodeSpec& proxy = m_s.nodes[*t.viaSocks];
+        const bool refused = t.socksRequest == SocksRequestKind::kRefused;
+        info.app->SetAttribute(
+            "Remote", AddressValue(InetSocketAddress(Ipv4Address(m_plan.FirstAddress(*t.viaSocks)),
+                                                     proxy.proxy.port)));
+        info.app->SetAttribute(
+            "SocksTarget", AddressValue(InetSocketAddress(Ipv4Address(m_plan.FirstAddress(t.to)),
+                                                          refused ? kSocksRefusedPort : t.port)));
+        const uint32_t kind = t.socksRequest == SocksRequestKind::kBadVersion  ? 1
+                              : t.socksRequest == SocksRequestKind::kTruncated ? 2
+                                                                               : 0;
+        info.app->SetAttribute("SocksRequest", UintegerValue(kind));
+        if (t.socksRequest != SocksRequestKind::kConnect)
+        {
+            // A malformed request gets "general failure", a refused onward connection
+            // "connection refused"; either way no stream.
+            info.session.socksExpected =
+                int(refused ? SocksStatus::kConnectionRefused : SocksStatus::kGeneralFailure);
         }
     }
 
@@ -636,6 +669,7 @@ private:
             out.reverseMismatch = app->GetReverseFirstMismatch();
             out.clientClosed = app->IsPeerClosed();
             out.clientReset = app->IsReset();
+            out.socksStatus = app->GetSocksStatus();
             out.cutShort = app->WasCutShort();
             out.connectS = app->GetConnectTime().IsStrictlyPositive()
                                ? app->GetConnectTime().GetSeconds()

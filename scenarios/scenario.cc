@@ -45,6 +45,8 @@ ToString(MiddleboxKind kind)
         return "beamer";
     case MiddleboxKind::kClassifier:
         return "classifier";
+    case MiddleboxKind::kSocks:
+        return "socks";
     }
     return "?";
 }

@@ -36,6 +36,7 @@ enum class MiddleboxKind
     kContentModifier, ///< a proxy that replaces a range of the client -> server stream
     kBeamer,          ///< stateless load balancer with daisy chaining (DyscoBeamerMux)
     kClassifier,      ///< inserts the next middlebox by the session's class (dysco-classifier.h)
+    kSocks,           ///< SOCKS-like explicit proxy, leaves after the handshake (DyscoSocksProxy)
 };
 
 /// True for the kinds whose per-session state can migrate (firewall, NAT, CGNAT).
@@ -197,6 +198,16 @@ struct PolicySpec
     std::string key;           ///< chain key (hex) for hmac control protection; empty: none
 };
 
+/// What a `via_socks` sender asks its proxy (socks_spec_loader.h).
+enum class SocksRequestKind
+{
+    kConnect,    ///< a valid CONNECT to the traffic's server and port
+    kBadVersion, ///< a request with the wrong version: refused as malformed
+    kTruncated,  ///< half a request, then FIN: refused as malformed
+    kRefused,    ///< a valid CONNECT to a port nobody listens on (kSocksRefusedPort)
+};
+constexpr uint16_t kSocksRefusedPort = 9; ///< no scenario application listens there
+
 struct TrafficSpec
 {
     size_t from = 0;
@@ -207,9 +218,11 @@ struct TrafficSpec
     double intervalS = 0.0;    ///< between consecutive session starts
     double startJitterS = 0.0; ///< each start delayed by U[0, this), seeded
     uint16_t port = 80;
-    uint32_t sendSize = 0;     ///< bytes per socket write; 0 = the sender's default
-    uint64_t reverseBytes = 0; ///< per session, streamed back by the receiver
-    uint64_t rateBps = 0;      ///< application write rate, each direction; 0 = unpaced
+    uint32_t sendSize = 0;          ///< bytes per socket write; 0 = the sender's default
+    uint64_t reverseBytes = 0;      ///< per session, streamed back by the receiver
+    uint64_t rateBps = 0;           ///< application write rate, each direction; 0 = unpaced
+    std::optional<size_t> viaSocks; ///< connect through this SOCKS-like proxy node
+    SocksRequestKind socksRequest = SocksRequestKind::kConnect;
 };
 
 /// Which sessions a reconfiguration or an injection applies to.

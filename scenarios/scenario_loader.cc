@@ -9,6 +9,7 @@
 #include "policy_server_loader.h"
 #include "proxy_spec_loader.h"
 #include "scenario_error.h"
+#include "socks_spec_loader.h"
 #include "stream_edits.h"
 #include "strict_json.h"
 #include "topology_graph.h"
@@ -36,7 +37,7 @@ constexpr const char* kDelayExpected =
     "a delay like \"1ms\" (a number followed by s, ms, us or ns)";
 constexpr const char* kMiddleboxExpected =
     "a middlebox function: \"monitor\", \"seq_offset\", \"firewall\", \"nat\", \"cgnat\", "
-    "\"proxy\", \"content_modifier\", \"beamer\", \"classifier\" or \"none\"";
+    "\"proxy\", \"content_modifier\", \"beamer\", \"classifier\", \"socks\" or \"none\"";
 constexpr uint32_t kMaxSegmentSize = 1448; // 1500-byte MTU - IPv4, TCP, timestamp headers
 
 std::string
@@ -223,7 +224,7 @@ private:
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
             o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat",
-                         "cgnat", "proxy", "content_modifier", "beamer", "classifier"});
+                         "cgnat", "proxy", "content_modifier", "beamer", "classifier", "socks"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -291,6 +292,10 @@ private:
                 {
                     n.middlebox = MiddleboxKind::kProxy;
                 }
+                else if (kind == "socks")
+                {
+                    n.middlebox = MiddleboxKind::kSocks;
+                }
                 else if (kind == "content_modifier")
                 {
                     n.middlebox = MiddleboxKind::kContentModifier;
@@ -353,6 +358,7 @@ private:
                                nodes[i].at("proxy"), &n.proxy);
             }
             ParseModifierNode(o, nodes[i], &n);
+            ParseSocksNode(o, nodes[i], &n);
             if (o.Has("down"))
             {
                 n.down = Window(JsonObject(m_file, o.PathOf("down"), nodes[i].at("down"),
@@ -704,7 +710,8 @@ private:
             std::string at = path + "[" + std::to_string(i) + "]";
             JsonObject o(m_file, at, traffic[i], "a traffic object {from, to, sessions, bytes}");
             o.AllowOnly({"from", "to", "sessions", "bytes", "start_s", "interval_s", "port",
-                         "send_size", "reverse_bytes", "rate", "start_jitter_s"});
+                         "send_size", "reverse_bytes", "rate", "start_jitter_s", "via_socks",
+                         "socks_request"});
             TrafficSpec t;
             t.from = HostRef(o, "from");
             t.to = HostRef(o, "to", true);
@@ -735,6 +742,7 @@ private:
                                        DescribeJson(traffic[i].at("rate")));
                 }
             }
+            ParseSocksTraffic(o, traffic[i], m_s, &t);
             m_s.traffic.push_back(t);
         }
     }

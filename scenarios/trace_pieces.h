@@ -42,6 +42,19 @@ public:
     /// the first write.
     void SetEdit(const PieceEdit& edit) { m_edit = edit; }
 
+    /// Emits an edit that inserts where the stream is now at once (before the writer's next
+    /// byte): the inserted bytes may be read before the writer writes anything (a proxy's
+    /// reply comes before the server's first byte).
+    template <typename X> void EditNow(X emitEdit)
+    {
+        if (m_edit && !m_editDone && m_written == m_edit->offset && m_edit->removed == 0)
+        {
+            m_editDone = true;
+            emitEdit(*m_edit);
+            Expect(m_edit->inserted);
+        }
+    }
+
     /// A write of n bytes at the end of the stream (no edit set); returns its range.
     PieceRange Write(const uint8_t* data, uint32_t n);
 

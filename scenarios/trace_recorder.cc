@@ -5,6 +5,7 @@
 #include "ns3/dysco-content-modifier.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/simulator.h"
+#include "ns3/socks-request.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -239,14 +240,58 @@ TraceRecorder::Declare(uint32_t sid, const dysco::FiveTuple& tuple)
         s.modifier = uint16_t(edit->node);
         delta = int64_t(edit->edit.insert) - int64_t(edit->edit.remove);
     }
+    int64_t back = 0;
+    if (const std::optional<size_t> proxy = m_ctx.scenario.traffic[st.traffic].viaSocks)
+    {
+        // The SOCKS-like proxy consumed the client's request and wrote its reply: edits at
+        // the start of each stream (the client's TCP carries them, the server's does not).
+        std::vector<uint8_t> reply;
+        ns3::SocksMessage{uint8_t(ns3::SocksStatus::kSucceeded), 0, 0}.Serialize(reply);
+        dysco::verify::ContentHasher none;
+        dysco::verify::ContentHasher replyHash;
+        replyHash.Update(reply.data(), reply.size());
+        s.stream[kClient].SetEdit(PieceEdit{0, ns3::kSocksMessageSize, 0, none.Value()});
+        s.stream[kServer].SetEdit(
+            PieceEdit{0, 0, uint32_t(ns3::kSocksMessageSize), replyHash.Value()});
+        s.modifier = uint16_t(*proxy);
+        delta = -int64_t(ns3::kSocksMessageSize);
+        back = int64_t(ns3::kSocksMessageSize);
+    }
     m_writer.Write(
-        v::MakeSession(Now(), sid, s.node[kClient], s.node[kServer], tuple, delta, 0, flags));
+        v::MakeSession(Now(), sid, s.node[kClient], s.node[kServer], tuple, delta, back, flags));
+    if (back != 0)
+    {
+        s.stream[kServer].EditNow(
+            [&](const PieceEdit& e)
+            {
+                v::Edit x;
+                x.dir = v::Direction::kServerToClient;
+                x.offset = e.offset;
+                x.inserted = e.inserted;
+                x.hash = e.hash;
+                m_writer.Write(v::MakeEdit(Now(), sid, s.modifier, x));
+            });
+    }
+}
+
+bool
+TraceRecorder::Untraced(uint32_t sid) const
+{
+    // A SOCKS-like request meant to fail never becomes a client-server session: the run's
+    // own check judges it (delivery_check.cc), the trace leaves it out.
+    const StreamApps* st = m_ctx.Stream(sid);
+    return st != nullptr && m_ctx.scenario.traffic[st->traffic].viaSocks &&
+           m_ctx.scenario.traffic[st->traffic].socksRequest != SocksRequestKind::kConnect;
 }
 
 bool
 TraceRecorder::EnsureDeclared(uint32_t sid)
 {
     if (sid == 0 || sid >= m_sessions.size())
+    {
+        return false;
+    }
+    if (!m_sessions[sid].declared && Untraced(sid))
     {
         return false;
     }
@@ -301,7 +346,7 @@ TraceRecorder::Segment(uint16_t node, dysco::Direction dir, const std::vector<ui
             return;
         }
         sid = uint32_t(m_ctx.StreamOf(t));
-        if (sid == 0 || m_ctx.Stream(sid)->from != node)
+        if (sid == 0 || m_ctx.Stream(sid)->from != node || Untraced(sid))
         {
             return;
         }

@@ -86,6 +86,8 @@ private:
     void Declare(uint32_t sid, const dysco::FiveTuple& tuple);
     /// Declares `sid` from its sender's socket if its SYN was not seen; false if impossible.
     bool EnsureDeclared(uint32_t sid);
+    /// A session the trace leaves out (a SOCKS-like request meant to fail).
+    bool Untraced(uint32_t sid) const;
 
     // endpoints (trace_recorder.cc)
     static void OnSegment(NodeSink* sink, dysco::Direction dir, const std::vector<uint8_t>& p);

@@ -83,7 +83,7 @@ TraceRecorder::AgentEvent(uint16_t node, const dysco::AgentEvent& e)
     {
         // The client's agent chains the SYN before the LocalSegment source reports it.
         sid = uint32_t(m_ctx.StreamOf(e.session));
-        if (sid != 0 && m_ctx.Stream(sid)->from == node)
+        if (sid != 0 && m_ctx.Stream(sid)->from == node && !Untraced(sid))
         {
             Declare(sid, e.session);
         }

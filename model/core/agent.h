@@ -146,6 +146,14 @@ public:
     /// neighbour to reconfigure with the address list [right neighbour]. `session` is the
     /// header the middlebox sees on its left side.
     bool RequestDeletion(const FiveTuple& session, uint64_t nowNs);
+    /// An explicit proxy (SOCKS-like) on this host continues a session that ended here: the
+    /// session whose left header is `session` (this agent its last hop) gets a right side
+    /// whose header is `onward` (this host's own connection onward, another five-tuple),
+    /// chained by this agent's policies for `onward`, so the proxy can later leave with
+    /// RequestDeletion and the anchors splice the two connections. Returns the option-253 tag
+    /// the onward SYN must carry when the stack sends it; 0 if refused (no such session, not
+    /// the last hop, a new path's session, or already closing).
+    uint32_t ExtendChain(const FiveTuple& session, const FiveTuple& onward);
     /// Declares the sequence deltas of this host's middlebox for a session (a proxy or a
     /// content modifier): [client->server, server->client]. Collected by requestLock/ackLock.
     /// Declare them when the SYN passes, before the session's other packets: the agent keeps

@@ -6,8 +6,9 @@
 // the backends' replies back to the VIP), so the backend is the server end of the session:
 // the chain, if the client has one, ends at the VIP and the mux picks which host that is
 // (it then hashes the chain's last subsession header), like a destination NAT whose
-// translation is a pure function of the five-tuple and the table. Nothing per session is kept or learnt: a packet's fate depends on its header and
-// the bucket table only, so the mux survives SYN floods and can be replicated freely.
+// translation is a pure function of the five-tuple and the table. Nothing per session is kept or
+// learnt: a packet's fate depends on its header and the bucket table only, so the mux survives SYN
+// floods and can be replicated freely.
 //
 // Daisy chaining (§5.4.2) happens at the backends (DyscoBeamerDaisy): when buckets move
 // (BeamerBucketTable::Move), the new backend serves new sessions of the bucket and passes

@@ -71,6 +71,7 @@ DyscoProxyNat::DoDispose()
     m_agent = nullptr;
     m_rng = nullptr;
     m_splicedOut = Callback<void, size_t>();
+    m_onwardReset = Callback<void, size_t>();
     DyscoMiddlebox::DoDispose();
 }
 
@@ -125,6 +126,17 @@ DyscoProxyNat::SetRight(size_t index, const dysco::FiveTuple& right)
 }
 
 void
+DyscoProxyNat::SetExplicitRight(size_t index, const dysco::FiveTuple& right, uint32_t tag,
+                                int64_t clientToServer, int64_t serverToClient)
+{
+    DyscoProxyEntry& e = m_entries[index];
+    e.tag = tag;
+    e.editDelta[0] = clientToServer;
+    e.editDelta[1] = serverToClient;
+    SetRight(index, right);
+}
+
+void
 DyscoProxyNat::MarkSpliceRequested(size_t index)
 {
     if (m_entries[index].phase == DyscoProxyEntry::RELAYING)
@@ -174,14 +186,18 @@ DyscoProxyNat::Accept(const dysco::FiveTuple& t, uint32_t tag, uint32_t clientIs
     // Only sessions the agent chains through this node, and not a new path's SYN (a proxy
     // inserted mid-session has no stream start to terminate).
     const dysco::Session* s = m_agent->GetCore().FindSession(t);
-    if (s == nullptr || s->marker.IsSet() || s->leftSession != t)
+    if (s == nullptr || s->marker.IsSet() || s->leftSession != t ||
+        m_explicit != (s->role == dysco::Role::kLast))
     {
         return -1;
     }
     DyscoProxyEntry e;
     e.session = t;
+    e.explicitProxy = m_explicit;
     e.accepted = dysco::FiveTuple{t.srcIp, m_agent->GetAddress().Get(), t.srcPort, m_listenPort,
                                   dysco::kProtoTcp};
+    e.editDelta[0] = m_editDelta[0];
+    e.editDelta[1] = m_editDelta[1];
     if (m_byAccepted.count(e.accepted))
     {
         NS_LOG_WARN("client " << t.ToString() << " already has a proxied session; not taken");
@@ -209,11 +225,11 @@ DyscoProxyNat::Declare(DyscoProxyEntry& e)
     uint32_t d[2] = {0, 0};
     if (e.haveProxyIsn[0])
     {
-        d[0] = e.proxyIsn[0] + e.isnOffset[0] - e.clientIsn + uint32_t(m_editDelta[0]);
+        d[0] = e.proxyIsn[0] + e.isnOffset[0] - e.clientIsn + uint32_t(e.editDelta[0]);
     }
     if (e.haveProxyIsn[1] && e.haveServerIsn)
     {
-        d[1] = e.proxyIsn[1] + e.isnOffset[1] - e.serverIsn + uint32_t(m_editDelta[1]);
+        d[1] = e.proxyIsn[1] + e.isnOffset[1] - e.serverIsn + uint32_t(e.editDelta[1]);
     }
     // Called from the agent's hook: talk to the core directly.
     m_agent->GetCore().SetMiddleboxDelta(e.session, dysco::SeqDelta(d[0]), dysco::SeqDelta(d[1]));
@@ -236,10 +252,15 @@ DyscoProxyNat::Process(std::vector<uint8_t>& packet, Ptr<NetDevice>)
     // Left side: the session's header, from the client.
     auto it = m_bySession.find(t);
     dysco::TcpOptionRef tag;
-    if (it == m_bySession.end() && IsPlainSyn(flags) &&
-        v.FindOption(dysco::tcpopt::kDyscoTag, &tag))
+    const bool tagged = v.FindOption(dysco::tcpopt::kDyscoTag, &tag);
+    // Transparent: the chain SYN the agent hands up tagged; explicit: a SYN to the proxy.
+    const bool candidate =
+        m_explicit ? !tagged && t.dstPort == m_listenPort && t.dstIp == m_agent->GetAddress().Get()
+                   : tagged;
+    if (it == m_bySession.end() && IsPlainSyn(flags) && candidate)
     {
-        int64_t idx = Accept(t, dysco::Load32(v.Tcp() + tag.offset + 2), v.SeqNumber());
+        int64_t idx =
+            Accept(t, tagged ? dysco::Load32(v.Tcp() + tag.offset + 2) : 0, v.SeqNumber());
         if (idx < 0)
         {
             return true; // forwarded as a packet middlebox would
@@ -262,10 +283,28 @@ DyscoProxyNat::Process(std::vector<uint8_t>& packet, Ptr<NetDevice>)
         return true;
     }
     // Right side: the onward connection's replies (server -> client), for the local stack.
-    auto r = m_bySession.find(t.Reversed());
-    if (r != m_bySession.end() && m_entries[r->second].haveRight)
+    // Explicit: they come addressed to the onward connection itself.
+    size_t index = 0;
+    bool found = false;
+    if (m_explicit)
     {
-        DyscoProxyEntry& e = m_entries[r->second];
+        auto r = m_byRight.find(RightKey(t.Reversed()));
+        found = r != m_byRight.end();
+        index = found ? r->second : 0;
+    }
+    else
+    {
+        auto r = m_bySession.find(t.Reversed());
+        found = r != m_bySession.end();
+        index = found ? r->second : 0;
+    }
+    if (found && m_entries[index].haveRight)
+    {
+        DyscoProxyEntry& e = m_entries[index];
+        if ((flags & dysco::tcpflag::kRst) && !e.haveServerIsn && !m_onwardReset.IsNull())
+        {
+            Simulator::ScheduleNow([cb = m_onwardReset, index]() { cb(index); });
+        }
         if ((flags & dysco::tcpflag::kSyn) && (flags & dysco::tcpflag::kAck) && !e.haveServerIsn)
         {
             e.serverIsn = v.SeqNumber();
@@ -339,7 +378,10 @@ DyscoProxyNat::BeforeAgent(dysco::Direction dir, std::vector<uint8_t>& packet)
         v.SetTuple(e.session.Reversed());
         return true;
     }
-    v.SetTuple(e.session);
+    if (!e.explicitProxy)
+    {
+        v.SetTuple(e.session);
+    }
     if (IsPlainSyn(flags))
     {
         uint8_t tag[4];

@@ -16,6 +16,12 @@
 // the content edits' net length change) to its agent (SetMiddleboxDelta), so when it asks to
 // leave the chain (the paper's dysco_splice) the anchors take them over. Once the agent freed
 // the session (the old path is gone), whatever the proxy's sockets still send is dropped.
+//
+// Explicit mode (SetExplicit, the SOCKS-like proxy): clients connect to the proxy's own
+// address and listening port, so the session ends at this host (its agent is the last hop)
+// and nothing is redirected; the onward connection keeps its own header and its SYN carries
+// the tag Agent::ExtendChain gave (SetRight's `tag`). ISN offsets, deltas and the drop after
+// the splice are the same.
 #ifndef DYSCO_PROXY_NAT_H
 #define DYSCO_PROXY_NAT_H
 
@@ -43,10 +49,13 @@ struct DyscoProxyEntry
         SPLICE_REQUESTED, ///< the proxy asked to leave; the old path still drains through it
         SPLICED_OUT,      ///< the agent freed the session: the proxy is out of the chain
     };
-    dysco::FiveTuple session;  ///< client -> server: the header on the left side
-    dysco::FiveTuple accepted; ///< client:cp -> proxy:listenPort, as the stack receives it
-    dysco::FiveTuple right;    ///< proxy:eph -> server:sp, the onward connection
-    uint32_t tag = 0;          ///< the agent's option-253 tag of the session's SYN
+    dysco::FiveTuple session;   ///< client -> server: the header on the left side
+    dysco::FiveTuple accepted;  ///< client:cp -> proxy:listenPort, as the stack receives it
+    dysco::FiveTuple right;     ///< proxy:eph -> server:sp, the onward connection
+    uint32_t tag = 0;           ///< the agent's option-253 tag of the session's SYN
+    bool explicitProxy = false; ///< the client addressed the proxy (SOCKS-like)
+    /// Net stream-length change per direction (bytes the proxy added minus consumed).
+    int64_t editDelta[2] = {0, 0};
     /// Offsets added to the proxy's own sequence numbers: [0] onward connection (client ->
     /// server bytes on the right side), [1] accepted connection (server -> client on the left).
     uint32_t isnOffset[2] = {0, 0};
@@ -88,6 +97,12 @@ public:
     /// Registers the onward connection of entry `index` before it connects (its SYN then
     /// carries the session's tag).
     void SetRight(size_t index, const dysco::FiveTuple& right);
+    /// Explicit mode: the onward connection's tag (Agent::ExtendChain) and the stream-length
+    /// changes of entry `index` (the request the proxy consumed, the reply it wrote).
+    void SetExplicitRight(size_t index, const dysco::FiveTuple& right, uint32_t tag,
+                          int64_t clientToServer, int64_t serverToClient);
+    /// Sessions are addressed to the proxy (SOCKS-like) instead of redirected to it.
+    void SetExplicit(bool on) { m_explicit = on; }
     const DyscoProxyEntry& Entry(size_t index) const { return m_entries[index]; }
     size_t EntryCount() const { return m_entries.size(); }
     /// Marks entry `index` as asking to leave (RequestDeletion sent).
@@ -95,6 +110,10 @@ public:
 
     /// Called with an entry's index when the agent freed its session (spliced out).
     void SetSplicedOutCallback(Callback<void, size_t> cb) { m_splicedOut = cb; }
+    /// Called (in an event of its own) with an entry's index when a RST answers its onward
+    /// SYN: ns-3's socket drops a RST without the timestamp option it negotiated, so it
+    /// would only learn by its SYN retries that nobody listens.
+    void SetOnwardResetCallback(Callback<void, size_t> cb) { m_onwardReset = cb; }
 
     /// The host's relay CPU (DyscoProxy RelayRate): each direction of each session is
     /// processed at `rate`, segment after segment; 0: free.
@@ -123,6 +142,7 @@ private:
     Ptr<DyscoAgent> m_agent;
     uint16_t m_listenPort = 9000;
     bool m_randomIsn = true;
+    bool m_explicit = false;
     uint32_t m_fixedRightIsn = 0;
     uint32_t m_fixedLeftIsn = 0;
     int64_t m_editDelta[2] = {0, 0};
@@ -137,6 +157,7 @@ private:
     std::unordered_map<dysco::FiveTuple, size_t, dysco::FiveTupleHasher> m_byAccepted;
     std::unordered_map<dysco::FiveTuple, size_t, dysco::FiveTupleHasher> m_byRight;
     Callback<void, size_t> m_splicedOut;
+    Callback<void, size_t> m_onwardReset;
     uint64_t m_droppedAfterSplice = 0;
 };
 

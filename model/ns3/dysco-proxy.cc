@@ -165,27 +165,46 @@ DyscoProxy::OnAccept(Ptr<Socket> s, const Address& from)
         return;
     }
     const DyscoProxyEntry& e = m_nat->Entry(size_t(natIndex));
-    Relay r;
-    r.nat = size_t(natIndex);
-    r.stats = m_sessions.size();
-    r.sock[0] = s;
-    DyscoProxySessionStats st;
-    st.session = e.session;
-    st.acceptedAt = Simulator::Now();
-    m_sessions.push_back(st);
-
     // The onward connection: from this node's address to the session's server, through the
     // rest of the chain (the NAT gives its SYN the session's tag).
+    uint16_t port = 0;
+    Ptr<Socket> out = NewOnwardSocket(&port);
+    m_nat->SetRight(size_t(natIndex),
+                    dysco::FiveTuple{m_nat->GetAgent()->GetAddress().Get(), e.session.dstIp, port,
+                                     e.session.dstPort, dysco::kProtoTcp});
+    const size_t idx = AddRelay(s, size_t(natIndex), out);
+    out->Connect(InetSocketAddress(Ipv4Address(e.session.dstIp), e.session.dstPort));
+    if (m_spliceAfter.IsStrictlyPositive())
+    {
+        m_relays[idx].timer =
+            Simulator::Schedule(m_spliceAfter, &DyscoProxy::RequestSplice, this, idx);
+    }
+}
+
+Ptr<Socket>
+DyscoProxy::NewOnwardSocket(uint16_t* port)
+{
     Ptr<Socket> out = Socket::CreateSocket(GetNode(), TcpSocketFactory::GetTypeId());
     ConfigureSocket(out);
-    const Ipv4Address self = m_nat->GetAgent()->GetAddress();
-    out->Bind(InetSocketAddress(self, 0));
+    out->Bind(InetSocketAddress(m_nat->GetAgent()->GetAddress(), 0));
     Address local;
     out->GetSockName(local);
-    const uint16_t port = InetSocketAddress::ConvertFrom(local).GetPort();
-    m_nat->SetRight(r.nat, dysco::FiveTuple{self.Get(), e.session.dstIp, port, e.session.dstPort,
-                                            dysco::kProtoTcp});
+    *port = InetSocketAddress::ConvertFrom(local).GetPort();
+    return out;
+}
+
+size_t
+DyscoProxy::AddRelay(Ptr<Socket> s, size_t natIndex, Ptr<Socket> out)
+{
+    Relay r;
+    r.nat = natIndex;
+    r.stats = m_sessions.size();
+    r.sock[0] = s;
     r.sock[1] = out;
+    DyscoProxySessionStats st;
+    st.session = m_nat->Entry(natIndex).session;
+    st.acceptedAt = Simulator::Now();
+    m_sessions.push_back(st);
     m_relays.push_back(r);
     const size_t idx = m_relays.size() - 1;
     for (int side = 0; side < 2; ++side)
@@ -197,12 +216,45 @@ DyscoProxy::OnAccept(Ptr<Socket> s, const Address& from)
         k->SetCloseCallbacks(MakeCallback(&DyscoProxy::OnPeerClose, this),
                              MakeCallback(&DyscoProxy::OnError, this));
     }
-    out->Connect(InetSocketAddress(Ipv4Address(e.session.dstIp), e.session.dstPort));
-    if (m_spliceAfter.IsStrictlyPositive())
+    return idx;
+}
+
+int64_t
+DyscoProxy::RelayOf(Ptr<Socket> s, int* side) const
+{
+    auto it = m_bySocket.find(PeekPointer(s));
+    if (it == m_bySocket.end())
     {
-        m_relays[idx].timer =
-            Simulator::Schedule(m_spliceAfter, &DyscoProxy::RequestSplice, this, idx);
+        return -1;
     }
+    *side = it->second.second;
+    return int64_t(it->second.first);
+}
+
+int64_t
+DyscoProxy::RelayOfEntry(size_t natIndex) const
+{
+    for (size_t i = 0; i < m_relays.size(); ++i)
+    {
+        if (m_relays[i].nat == natIndex)
+        {
+            return int64_t(i);
+        }
+    }
+    return -1;
+}
+
+Ptr<Socket>
+DyscoProxy::EndRelay(size_t relayIndex)
+{
+    Relay& r = m_relays[relayIndex];
+    r.timer.Cancel();
+    for (int side = 0; side < 2; ++side)
+    {
+        r.peerClosed[side] = true;
+        r.shut[side] = true;
+    }
+    return r.sock[0];
 }
 
 DyscoProxy::Relay*

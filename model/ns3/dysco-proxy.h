@@ -85,6 +85,30 @@ protected:
     /// Net length change of each direction, declared as part of the deltas.
     virtual int64_t EditDelta(int /* dir */) const { return 0; }
 
+    /// The listening socket accepted `s`: the transparent proxy connects onward at once
+    /// (DyscoSocksProxy first reads the client's request).
+    virtual void OnAccept(Ptr<Socket> s, const Address& from);
+    /// An onward socket bound to this node's address; `port` gets its port.
+    Ptr<Socket> NewOnwardSocket(uint16_t* port);
+    /// Relays between accepted socket `s` (DyscoProxyNat entry `natIndex`) and `out` from now
+    /// on; returns the relay's index.
+    size_t AddRelay(Ptr<Socket> s, size_t natIndex, Ptr<Socket> out);
+    /// Asks the agent to delete the proxy from relay `relayIndex`'s session (once its deltas
+    /// are known; retried as the attributes say).
+    void RequestSplice(size_t relayIndex);
+    /// The relay socket `s` belongs to (its side in `side`: 0 accepted, 1 onward), or -1.
+    int64_t RelayOf(Ptr<Socket> s, int* side) const;
+    /// A relay socket's peer closed (FIN), or the connection failed.
+    void OnPeerClose(Ptr<Socket> s);
+    void OnError(Ptr<Socket> s);
+    /// The relay of DyscoProxyNat entry `natIndex`, or -1.
+    int64_t RelayOfEntry(size_t natIndex) const;
+    Ptr<Socket> OnwardSocket(size_t relayIndex) const { return m_relays[relayIndex].sock[1]; }
+    Ptr<Socket> AcceptedSocket(size_t relayIndex) const { return m_relays[relayIndex].sock[0]; }
+    /// The accepted socket of relay `relayIndex`, and marks both directions ended (a relay
+    /// that never started: the onward connection failed).
+    Ptr<Socket> EndRelay(size_t relayIndex);
+
 private:
     struct Relay
     {
@@ -103,17 +127,13 @@ private:
     void StopApplication() override;
 
     bool OnConnectionRequest(Ptr<Socket> s, const Address& from);
-    void OnAccept(Ptr<Socket> s, const Address& from);
     void OnRead(Ptr<Socket> s);
     void OnWritable(Ptr<Socket> s, uint32_t available);
     void Pump(size_t relayIndex, int dir);
-    void OnPeerClose(Ptr<Socket> s);
-    void OnError(Ptr<Socket> s);
     void OnSplicedOut(size_t natIndex);
     /// Writes what direction `dir` has pending as far as the output socket takes it.
     void Flush(Relay& r, int dir);
     void MaybeSplice(Relay& r);
-    void RequestSplice(size_t relayIndex);
     Relay* Find(Ptr<Socket> s, int* side);
     void ConfigureSocket(Ptr<Socket> s) const;
 

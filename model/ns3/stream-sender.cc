@@ -1,9 +1,11 @@
 #include "stream-sender.h"
 
+#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "socks-request.h"
 #include "stream-pattern.h"
 
 #include <algorithm>
@@ -43,6 +45,18 @@ DyscoStreamSender::GetTypeId()
             .AddAttribute("Rate", "Write rate of the stream; 0: as fast as the socket takes it",
                           DataRateValue(DataRate(0)),
                           MakeDataRateAccessor(&DyscoStreamSender::m_rate), MakeDataRateChecker())
+            .AddAttribute("SocksTarget",
+                          "Remote is a SOCKS-like proxy (DyscoSocksProxy): CONNECT to this "
+                          "IPv4 address and port first, send the stream once it succeeded; "
+                          "empty: Remote is the receiver",
+                          AddressValue(), MakeAddressAccessor(&DyscoStreamSender::m_socksTarget),
+                          MakeAddressChecker())
+            .AddAttribute("SocksRequest",
+                          "The request sent (tests of the proxy's parser): 0 a valid CONNECT, "
+                          "1 a wrong version, 2 truncated (5 bytes, then FIN)",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&DyscoStreamSender::m_socksRequestKind),
+                          MakeUintegerChecker<uint32_t>(0, 2))
             .AddAttribute(
                 "AbortFallback", "How long Abort waits for unread data before closing with a FIN",
                 TimeValue(MilliSeconds(100)), MakeTimeAccessor(&DyscoStreamSender::m_abortFallback),
@@ -88,7 +102,7 @@ DyscoStreamSender::StartApplication()
     m_socket->SetCloseCallbacks(MakeCallback(&DyscoStreamSender::HandlePeerClose, this),
                                 MakeCallback(&DyscoStreamSender::HandleError, this));
     m_socket->Connect(m_remote);
-    if (m_reverseBytes == 0)
+    if (m_reverseBytes == 0 && m_socksTarget.IsInvalid())
     {
         m_socket->ShutdownRecv();
     }
@@ -112,8 +126,88 @@ DyscoStreamSender::StopApplication()
 void
 DyscoStreamSender::Connected(Ptr<Socket> /* socket */)
 {
-    m_connected = true;
     m_connectTime = Simulator::Now();
+    if (!m_socksTarget.IsInvalid())
+    {
+        SendSocksRequest();
+        return;
+    }
+    StartStream();
+}
+
+void
+DyscoStreamSender::SendSocksRequest()
+{
+    m_socket->SetRecvCallback(MakeCallback(&DyscoStreamSender::HandleRead, this));
+    const InetSocketAddress to = InetSocketAddress::ConvertFrom(m_socksTarget);
+    std::vector<uint8_t> req;
+    SocksMessage{kSocksConnect, to.GetIpv4().Get(), to.GetPort()}.Serialize(req);
+    if (m_socksRequestKind == 1)
+    {
+        req[0] = kSocksVersion - 1;
+    }
+    if (m_socksRequestKind == 2)
+    {
+        req.resize(kSocksMessageSize / 2);
+    }
+    m_socksWaiting = true;
+    Ptr<Packet> p = Create<Packet>(req.data(), uint32_t(req.size()));
+    m_txTrace(p); // the connection's first bytes (the trace knows the proxy consumes them)
+    m_socket->Send(p, 0);
+    if (m_socksRequestKind == 2)
+    {
+        m_socket->ShutdownSend();
+        m_sendShut = true;
+    }
+}
+
+void
+DyscoStreamSender::ReadSocksReply(Ptr<Socket> socket)
+{
+    while (m_socksReply.size() < kSocksMessageSize)
+    {
+        Ptr<Packet> p = socket->Recv(uint32_t(kSocksMessageSize - m_socksReply.size()), 0);
+        if (!p || p->GetSize() == 0)
+        {
+            return;
+        }
+        const size_t have = m_socksReply.size();
+        m_socksReply.resize(have + p->GetSize());
+        p->CopyData(m_socksReply.data() + have, p->GetSize());
+        m_readTrace(m_socksReply.data() + have, p->GetSize());
+    }
+    m_socksWaiting = false;
+    SocksMessage reply;
+    if (reply.DeserializeReply(m_socksReply.data(), m_socksReply.size()) != SocksError::kOk)
+    {
+        m_socksStatus = int(SocksStatus::kGeneralFailure);
+    }
+    else
+    {
+        m_socksStatus = reply.code;
+    }
+    if (m_socksStatus != int(SocksStatus::kSucceeded) || m_socksRequestKind != 0)
+    {
+        NS_LOG_INFO("stream " << m_streamId << ": proxy replied " << m_socksStatus);
+        m_failed = true;
+        if (!m_sendShut)
+        {
+            m_sendShut = true;
+            m_socket->Close();
+        }
+        return;
+    }
+    if (m_reverseBytes == 0)
+    {
+        m_socket->ShutdownRecv();
+    }
+    StartStream();
+}
+
+void
+DyscoStreamSender::StartStream()
+{
+    m_connected = true;
     m_pacer.SetRate(m_rate.GetBitRate(), m_sendSize);
     SendData();
 }
@@ -238,6 +332,14 @@ DyscoStreamSender::HandleRead(Ptr<Socket> socket)
         Simulator::ScheduleNow(&DyscoStreamSender::CloseNow, this);
         return;
     }
+    if (m_socksWaiting)
+    {
+        ReadSocksReply(socket); // the proxy's reply comes first, then the reverse stream
+        if (m_socksWaiting || m_failed)
+        {
+            return;
+        }
+    }
     Ptr<Packet> packet;
     while ((packet = socket->Recv()) && packet->GetSize() > 0)
     {
@@ -266,7 +368,7 @@ DyscoStreamSender::HandleRead(Ptr<Socket> socket)
 void
 DyscoStreamSender::HandlePeerClose(Ptr<Socket> socket)
 {
-    if (m_reverseBytes > 0 && !m_abortPending)
+    if ((m_reverseBytes > 0 || m_socksWaiting) && !m_abortPending)
     {
         HandleRead(socket); // the close is notified before the last bytes
     }

@@ -36,7 +36,10 @@ public:
     /// The connecting socket (null before start); its GetSockName is the client address.
     Ptr<Socket> GetSocket() const { return m_socket; }
     Time GetConnectTime() const { return m_connectTime; }
+    /// True if the connection failed, or (SocksTarget) the proxy refused the request.
     bool ConnectionFailed() const { return m_failed; }
+    /// SocksTarget: the proxy's reply status (socks-request.h), -1 before a whole reply.
+    int GetSocksStatus() const { return m_socksStatus; }
 
     /// Reverse-stream bytes read so far, and the offset of the first wrong one (-1: none).
     uint64_t GetReverseBytesReceived() const { return m_reverseReceived; }
@@ -85,8 +88,16 @@ private:
     void CloseNow();
     void AbortFallbackExpired();
     void PacerTick();
+    void StartStream();
+    void SendSocksRequest();
+    void ReadSocksReply(Ptr<Socket> socket);
 
     Address m_remote;
+    Address m_socksTarget;
+    uint32_t m_socksRequestKind = 0;
+    bool m_socksWaiting = false; ///< the request is sent, the reply not read yet
+    std::vector<uint8_t> m_socksReply;
+    int m_socksStatus = -1;
     uint64_t m_totalBytes = 0;
     uint64_t m_streamId = 0;
     uint32_t m_sendSize = 1448;

@@ -148,7 +148,7 @@ TEST(ProxyScenario, BadKeysNameTheirPath)
     EXPECT_EQ(LoadError(kind),
               "bad.json: $.nodes[2].middlebox: expected a middlebox function: \"monitor\", "
               "\"seq_offset\", \"firewall\", \"nat\", \"cgnat\", \"proxy\", \"content_modifier\", "
-              "\"beamer\", \"classifier\" or \"none\", got string \"proxxy\"");
+              "\"beamer\", \"classifier\", \"socks\" or \"none\", got string \"proxxy\"");
 }
 
 TEST(ProxyScenario, BadFileExitsTwoAndRunsNothing)
