@@ -7,6 +7,7 @@
 #include "lb_spec_loader.h"
 #include "modifier_spec_loader.h"
 #include "policy_server_loader.h"
+#include "box_cpu_loader.h"
 #include "proxy_spec_loader.h"
 #include "scenario_error.h"
 #include "stream_edits.h"
@@ -223,7 +224,7 @@ private:
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
             o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat",
-                         "cgnat", "proxy", "content_modifier", "beamer", "classifier"});
+                         "cgnat", "proxy", "content_modifier", "beamer", "classifier", "cpu"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -353,6 +354,7 @@ private:
                                nodes[i].at("proxy"), &n.proxy);
             }
             ParseModifierNode(o, nodes[i], &n);
+            ParseBoxCpu(o, &n);
             if (o.Has("down"))
             {
                 n.down = Window(JsonObject(m_file, o.PathOf("down"), nodes[i].at("down"),
@@ -482,11 +484,14 @@ private:
     void ParseTcp(const JsonObject& o)
     {
         o.AllowOnly({"segment_size", "sack", "timestamps", "window_scaling", "snd_buf", "rcv_buf",
-                     "min_rto_s"});
+                     "min_rto_s", "ecn", "delayed_ack_s"});
         TcpSpec& t = m_s.tcp;
         t.segmentSize = uint32_t(o.Unsigned("segment_size", 64, kMaxSegmentSize,
                                             "a TCP segment size in bytes", t.segmentSize));
         t.sack = o.Bool("sack", t.sack);
+        t.ecn = o.Bool("ecn", t.ecn);
+        t.delAckS = o.Number("delayed_ack_s", 0.001, 10, false,
+                             "a delayed-ACK timeout in seconds", t.delAckS);
         t.timestamps = o.Bool("timestamps", t.timestamps);
         t.windowScaling = o.Bool("window_scaling", t.windowScaling);
         t.sndBufBytes = uint32_t(
