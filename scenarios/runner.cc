@@ -74,6 +74,7 @@ ConfigureDefaults(const Scenario& s)
     Config::SetDefault("ns3::TcpSocketBase::WindowScaling", BooleanValue(s.tcp.windowScaling));
     Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(Seconds(s.tcp.minRtoS)));
     Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(Seconds(s.tcp.delAckS)));
+    Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(s.tcp.delAckCount));
     Config::SetDefault("ns3::TcpSocketBase::UseEcn",
                        EnumValue(s.tcp.ecn ? TcpSocketState::On : TcpSocketState::Off));
 }

@@ -190,9 +190,10 @@ struct TcpSpec
     bool windowScaling = true;
     uint32_t sndBufBytes = 131072; ///< ns-3's default socket buffers
     uint32_t rcvBufBytes = 131072;
-    double minRtoS = 1.0; ///< ns-3's default; Linux uses 0.2
-    bool ecn = false;     ///< classic ECN (RFC 3168) at the hosts
-    double delAckS = 0.2; ///< delayed-ACK timeout: ns-3's default; Linux's minimum is 0.04
+    double minRtoS = 1.0;     ///< ns-3's default; Linux uses 0.2
+    bool ecn = false;         ///< classic ECN (RFC 3168) at the hosts
+    double delAckS = 0.2;     ///< delayed-ACK timeout: ns-3's default; Linux's minimum is 0.04
+    uint32_t delAckCount = 2; ///< segments per delayed ACK (ns-3's default); 1: ACK each
 };
 
 struct PolicySpec

@@ -1,5 +1,6 @@
 #include "scenario_loader.h"
 
+#include "box_cpu_loader.h"
 #include "classifier_spec_loader.h"
 #include "core/security_text.h"
 #include "core/syn_payload.h"
@@ -7,7 +8,6 @@
 #include "lb_spec_loader.h"
 #include "modifier_spec_loader.h"
 #include "policy_server_loader.h"
-#include "box_cpu_loader.h"
 #include "proxy_spec_loader.h"
 #include "scenario_error.h"
 #include "stream_edits.h"
@@ -484,14 +484,17 @@ private:
     void ParseTcp(const JsonObject& o)
     {
         o.AllowOnly({"segment_size", "sack", "timestamps", "window_scaling", "snd_buf", "rcv_buf",
-                     "min_rto_s", "ecn", "delayed_ack_s"});
+                     "min_rto_s", "ecn", "delayed_ack_s", "delayed_ack_count"});
         TcpSpec& t = m_s.tcp;
         t.segmentSize = uint32_t(o.Unsigned("segment_size", 64, kMaxSegmentSize,
                                             "a TCP segment size in bytes", t.segmentSize));
         t.sack = o.Bool("sack", t.sack);
         t.ecn = o.Bool("ecn", t.ecn);
-        t.delAckS = o.Number("delayed_ack_s", 0.001, 10, false,
-                             "a delayed-ACK timeout in seconds", t.delAckS);
+        t.delAckS = o.Number("delayed_ack_s", 0.001, 10, false, "a delayed-ACK timeout in seconds",
+                             t.delAckS);
+        t.delAckCount =
+            uint32_t(o.Unsigned("delayed_ack_count", 1, 64,
+                                "segments per delayed ACK (1: every segment)", t.delAckCount));
         t.timestamps = o.Bool("timestamps", t.timestamps);
         t.windowScaling = o.Bool("window_scaling", t.windowScaling);
         t.sndBufBytes = uint32_t(

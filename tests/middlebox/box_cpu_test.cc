@@ -106,6 +106,9 @@ TEST(BoxCpu, BadValuesNameTheirPath)
     EXPECT_NE(error([](auto& d) { d["tcp"]["delayed_ack_s"] = 0; })
                   .find("$.tcp.delayed_ack_s: expected a delayed-ACK timeout in seconds"),
               std::string::npos);
+    EXPECT_NE(error([](auto& d) { d["tcp"]["delayed_ack_count"] = 0; })
+                  .find("$.tcp.delayed_ack_count: expected segments per delayed ACK"),
+              std::string::npos);
     EXPECT_NE(error([](auto& d) { d["tcp"]["ecn"] = "yes"; }).find("$.tcp.ecn"), std::string::npos);
 }
 
