@@ -3,6 +3,7 @@
 #include "address_plan.h"
 #include "attacker.h"
 #include "beamer_install.h"
+#include "box_cpu_install.h"
 #include "close_injector.h"
 #include "ns3/core-module.h"
 #include "ns3/dysco-cgnat.h"
@@ -73,6 +74,10 @@ ConfigureDefaults(const Scenario& s)
     Config::SetDefault("ns3::TcpSocketBase::Timestamp", BooleanValue(s.tcp.timestamps));
     Config::SetDefault("ns3::TcpSocketBase::WindowScaling", BooleanValue(s.tcp.windowScaling));
     Config::SetDefault("ns3::TcpSocketBase::MinRto", TimeValue(Seconds(s.tcp.minRtoS)));
+    Config::SetDefault("ns3::TcpSocket::DelAckTimeout", TimeValue(Seconds(s.tcp.delAckS)));
+    Config::SetDefault("ns3::TcpSocket::DelAckCount", UintegerValue(s.tcp.delAckCount));
+    Config::SetDefault("ns3::TcpSocketBase::UseEcn",
+                       EnumValue(s.tcp.ecn ? TcpSocketState::On : TcpSocketState::Off));
 }
 
 /// Random packet loss at a receiving device, on its own RNG stream so that adding a link
@@ -223,6 +228,7 @@ public:
         ConfigureDefaults(m_s);
         BuildNetwork();
         InstallFunctions();
+        InstallBoxCpus(m_s, m_nodes);
         InstallTraffic();
         m_driver->Install();
         m_policyServer->Install();
@@ -254,6 +260,7 @@ public:
         CollectSessions(&r);
         CollectCounters(&r);
         CollectProxies(&r);
+        CollectBoxCpus(m_s, m_nodes, &r);
         m_driver->Collect(&r);
         m_policyServer->Collect(&r);
         CollectFailures(&r);

@@ -132,6 +132,14 @@ struct ClassifierSpec
     std::optional<size_t> fallback; ///< `default`: node for unmatched sessions, or none
 };
 
+/// A forwarding node's processing capacity (model/ns3/dysco-box-cpu.h).
+struct CpuSpec
+{
+    uint64_t rateBps = 0;
+    uint32_t queue = 1000; ///< packets waiting at most
+    uint32_t ecnAt = 50;   ///< ECN-capable packets are marked CE while this many wait
+};
+
 struct NodeSpec
 {
     std::string name;
@@ -144,6 +152,7 @@ struct NodeSpec
     BeamerSpec beamer;              ///< beamer
     ClassifierSpec classifier;      ///< classifier
     std::optional<TimeWindow> down; ///< every frame its devices receive is dropped meanwhile
+    std::optional<CpuSpec> cpu;     ///< forwarded packets wait for the node's processing
 };
 
 /// Protocol phases a scenario can react to (data loss gates, FIN/RST injection).
@@ -182,7 +191,10 @@ struct TcpSpec
     bool windowScaling = true;
     uint32_t sndBufBytes = 131072; ///< ns-3's default socket buffers
     uint32_t rcvBufBytes = 131072;
-    double minRtoS = 1.0; ///< ns-3's default; Linux uses 0.2
+    double minRtoS = 1.0;     ///< ns-3's default; Linux uses 0.2
+    bool ecn = false;         ///< classic ECN (RFC 3168) at the hosts
+    double delAckS = 0.2;     ///< delayed-ACK timeout: ns-3's default; Linux's minimum is 0.04
+    uint32_t delAckCount = 2; ///< segments per delayed ACK (ns-3's default); 1: ACK each
 };
 
 struct PolicySpec

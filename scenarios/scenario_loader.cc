@@ -1,5 +1,6 @@
 #include "scenario_loader.h"
 
+#include "box_cpu_loader.h"
 #include "classifier_spec_loader.h"
 #include "core/security_text.h"
 #include "core/syn_payload.h"
@@ -224,7 +225,8 @@ private:
             JsonObject o(m_file, path + "[" + std::to_string(i) + "]", nodes[i],
                          "a node object {name, role}");
             o.AllowOnly({"name", "role", "middlebox", "seq_offset", "down", "firewall", "nat",
-                         "cgnat", "proxy", "content_modifier", "beamer", "classifier", "socks"});
+                         "cgnat", "proxy", "content_modifier", "beamer", "classifier", "socks",
+                         "cpu"});
             NodeSpec n;
             n.name = o.String("name", kNodeNameExpected);
             if (!ValidNodeName(n.name))
@@ -359,6 +361,7 @@ private:
             }
             ParseModifierNode(o, nodes[i], &n);
             ParseSocksNode(o, nodes[i], &n);
+            ParseBoxCpu(o, &n);
             if (o.Has("down"))
             {
                 n.down = Window(JsonObject(m_file, o.PathOf("down"), nodes[i].at("down"),
@@ -488,11 +491,17 @@ private:
     void ParseTcp(const JsonObject& o)
     {
         o.AllowOnly({"segment_size", "sack", "timestamps", "window_scaling", "snd_buf", "rcv_buf",
-                     "min_rto_s"});
+                     "min_rto_s", "ecn", "delayed_ack_s", "delayed_ack_count"});
         TcpSpec& t = m_s.tcp;
         t.segmentSize = uint32_t(o.Unsigned("segment_size", 64, kMaxSegmentSize,
                                             "a TCP segment size in bytes", t.segmentSize));
         t.sack = o.Bool("sack", t.sack);
+        t.ecn = o.Bool("ecn", t.ecn);
+        t.delAckS = o.Number("delayed_ack_s", 0.001, 10, false, "a delayed-ACK timeout in seconds",
+                             t.delAckS);
+        t.delAckCount =
+            uint32_t(o.Unsigned("delayed_ack_count", 1, 64,
+                                "segments per delayed ACK (1: every segment)", t.delAckCount));
         t.timestamps = o.Bool("timestamps", t.timestamps);
         t.windowScaling = o.Bool("window_scaling", t.windowScaling);
         t.sndBufBytes = uint32_t(

@@ -294,7 +294,7 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
     Ptr<DyscoMiddlebox> mb = m_agent->GetMiddlebox();
     const bool traced = ipv4 && m_buf[9] == dysco::kProtoTcp && m_agent->IsLocalSegmentTraced();
     // Locality costs a lookup: only asked when someone needs the answer.
-    bool local = !ipv4 || !m_ipv4 || (!mb && !traced) ||
+    bool local = !ipv4 || !m_ipv4 || (!mb && !traced && !m_cpu) ||
                  IsLocalDestination(Ipv4Address(dysco::Load32(&m_buf[16])), device);
     // Packet middleboxes see forwarded packets with the session's own header, before routing.
     if (mb && m_ipv4 && ipv4 && (!local || mb->SeesLocalPackets()))
@@ -324,6 +324,16 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
         return;
     }
     const Time hold = toStack ? mb->LocalDelay(m_buf) : Time(0);
+    Time served(-1); // the CPU queue's delay for a forwarded packet; negative: no CPU model
+    if (m_cpu && ipv4 && !local && !toStack)
+    {
+        served = m_cpu->Admit(m_buf, dysco::Load16(&m_buf[2]));
+        if (served.IsStrictlyNegative())
+        {
+            m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_MIDDLEBOX);
+            return;
+        }
+    }
     Ptr<const Packet> up = p;
     if (m_buf != m_orig)
     {
@@ -334,6 +344,12 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
         q->AddHeader(m_raw);
         up = q;
     }
+    if (!served.IsStrictlyNegative())
+    {
+        Simulator::Schedule(served, &DyscoTrafficControlLayer::ReceiveServed, this, device, up,
+                            protocol, from, to, packetType);
+        return;
+    }
     if (hold.IsStrictlyPositive())
     {
         Simulator::Schedule(hold, &DyscoTrafficControlLayer::ReceiveLater, this, device, up,
@@ -341,6 +357,15 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
         return;
     }
     TrafficControlLayer::Receive(device, up, protocol, from, to, packetType);
+}
+
+void
+DyscoTrafficControlLayer::ReceiveServed(Ptr<NetDevice> device, Ptr<const Packet> p,
+                                        uint16_t protocol, Address from, Address to,
+                                        NetDevice::PacketType packetType)
+{
+    m_cpu->Served();
+    TrafficControlLayer::Receive(device, p, protocol, from, to, packetType);
 }
 
 void

@@ -6,6 +6,7 @@
 #define DYSCO_TRAFFIC_CONTROL_LAYER_H
 
 #include "core/agent.h"
+#include "dysco-box-cpu.h"
 #include "dysco-raw-header.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/ipv4-route.h"
@@ -35,6 +36,9 @@ public:
 
     /// The agent this layer drives; without one, packets pass untouched.
     void SetAgent(Ptr<DyscoAgent> agent);
+    /// Serves every forwarded packet at the box's processing rate (null: at once).
+    void SetCpu(Ptr<DyscoBoxCpu> cpu) { m_cpu = cpu; }
+    Ptr<DyscoBoxCpu> GetCpu() const { return m_cpu; }
     Ptr<DyscoAgent> GetAgent() const;
     /// Forgets cached reroute decisions (after routing tables change mid-run).
     void FlushRouteCache();
@@ -54,6 +58,9 @@ protected:
 
 private:
     /// Hands a packet the node's middlebox held (LocalDelay) to the stack.
+    /// A forwarded packet leaves the box's CPU queue.
+    void ReceiveServed(Ptr<NetDevice> device, Ptr<const Packet> p, uint16_t protocol, Address from,
+                       Address to, NetDevice::PacketType packetType);
     void ReceiveLater(Ptr<NetDevice> device, Ptr<const Packet> p, uint16_t protocol, Address from,
                       Address to, NetDevice::PacketType packetType);
     /// Fills m_buf with what the agent needs of an arriving packet (IPv4 header first):
@@ -84,6 +91,7 @@ private:
     void SendBypassing(Ptr<Packet> p, const Ipv4Header& h, Ptr<Ipv4Route> route);
 
     Ptr<DyscoAgent> m_agent;
+    Ptr<DyscoBoxCpu> m_cpu;
     Ptr<Ipv4> m_ipv4;
     std::vector<uint8_t> m_buf;  ///< the packet as the agent sees it (reused)
     std::vector<uint8_t> m_orig; ///< its bytes before the agent ran, to skip unchanged packets

@@ -154,11 +154,12 @@ TEST(Fig14Bundles, ShippedSpecExpandsIntoLoadableScenarios)
         EXPECT_EQ(spec.plot, "bundles");
         const std::string dir = ScratchDir(quick ? "fig14-q" : "fig14-f");
         auto jobs = ExpandJobs(spec, dir);
-        ASSERT_EQ(jobs.size(), quick ? 1u : 2u);
+        ASSERT_EQ(jobs.size(), quick ? 1u : 3u);
         WriteJobScenarios(spec, jobs);
         const json doc = json::parse(ReadFile(jobs[0].scenario));
         EXPECT_EQ(doc["traffic"][2]["sessions"], quick ? 10 : 100);
-        EXPECT_EQ(doc["links"][3]["rate"], quick ? "50Mbps" : "500Mbps");
+        EXPECT_EQ(doc["nodes"][4]["cpu"]["rate"], quick ? "50Mbps" : "500Mbps");
+        EXPECT_EQ(doc["nodes"][5]["cpu"]["rate"], quick ? "50Mbps" : "500Mbps");
         EXPECT_NO_THROW(LoadScenarioFile(jobs[0].scenario, LoadOptions{false}));
     }
 }

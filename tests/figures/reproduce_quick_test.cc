@@ -110,6 +110,11 @@ TEST(ReproduceQuick, Fig14StateMigrationMovesABundleToTheIdleFirewall)
     EXPECT_EQ(Mean(m, "dysco", 10, "migrated"), 10);
     EXPECT_EQ(Mean(m, "dysco", 10, "fw2_dropped_no_state"), 0);
     EXPECT_EQ(m["cdf_samples"]["dysco"], 10);
+    // fw1's CPU is the bottleneck and marks instead of dropping, so no migration waits for a
+    // retransmission timeout: every one is within the paper's 100 ms.
+    EXPECT_EQ(Mean(m, "dysco", 10, "fw1_cpu_dropped"), 0);
+    EXPECT_GT(Mean(m, "dysco", 10, "fw1_ecn_marked"), 0);
+    EXPECT_LT(Mean(m, "dysco", 10, "migration_max_ms"), 100);
     // Before the move the three bundles share fw1's 50 Mbps; after it the moved bundle has
     // fw2 to itself and the other two split fw1: about twice a staying bundle's goodput.
     double before = 0;
