@@ -119,13 +119,14 @@ struct EditSpec
     uint32_t remove = 0;
 };
 
-/// A classifier's rules (`classifier`): destination port -> node to insert.
+/// A classifier's rules (`classifier`): destination port and/or first bytes -> node to insert.
 struct ClassifierSpec
 {
     struct Rule
     {
-        uint16_t dstPort = 0;
-        size_t insert = 0; ///< node index
+        uint16_t dstPort = 0;        ///< 0: any
+        std::vector<uint8_t> prefix; ///< empty: any
+        size_t insert = 0;           ///< node index
     };
     std::vector<Rule> rules;
     std::optional<size_t> fallback; ///< `default`: node for unmatched sessions, or none
@@ -210,6 +211,7 @@ struct TrafficSpec
     uint32_t sendSize = 0;     ///< bytes per socket write; 0 = the sender's default
     uint64_t reverseBytes = 0; ///< per session, streamed back by the receiver
     uint64_t rateBps = 0;      ///< application write rate, each direction; 0 = unpaced
+    std::vector<uint8_t> prefix; ///< application bytes each stream opens with (app_prefix.h)
 };
 
 /// Which sessions a reconfiguration or an injection applies to.

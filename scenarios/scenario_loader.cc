@@ -1,5 +1,6 @@
 #include "scenario_loader.h"
 
+#include "app_prefix.h"
 #include "classifier_spec_loader.h"
 #include "core/security_text.h"
 #include "core/syn_payload.h"
@@ -704,7 +705,8 @@ private:
             std::string at = path + "[" + std::to_string(i) + "]";
             JsonObject o(m_file, at, traffic[i], "a traffic object {from, to, sessions, bytes}");
             o.AllowOnly({"from", "to", "sessions", "bytes", "start_s", "interval_s", "port",
-                         "send_size", "reverse_bytes", "rate", "start_jitter_s"});
+                         "send_size", "reverse_bytes", "rate", "start_jitter_s", "prefix",
+                         "prefix_hex"});
             TrafficSpec t;
             t.from = HostRef(o, "from");
             t.to = HostRef(o, "to", true);
@@ -735,6 +737,7 @@ private:
                                        DescribeJson(traffic[i].at("rate")));
                 }
             }
+            t.prefix = ReadAppPrefix(o);
             m_s.traffic.push_back(t);
         }
     }
