@@ -51,14 +51,10 @@ DyscoClassifier::DoDispose()
 DyscoClassifier::Pending*
 DyscoClassifier::Undecided(dysco::PacketView& v, const std::vector<uint8_t>& packet)
 {
-    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp || v.Parse() != dysco::ParseError::kOk)
+    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp ||
+        v.Parse() != dysco::ParseError::kOk || v.HasFlag(dysco::tcpflag::kSyn))
     {
         return nullptr;
-    }
-    if (v.HasFlag(dysco::tcpflag::kSyn) ||
-        (v.PayloadLength() == 0 && !v.HasFlag(dysco::tcpflag::kFin)))
-    {
-        return nullptr; // no stream bytes, and no end of the stream
     }
     auto it = m_sessions.find(v.Tuple());
     // Not found: the reverse direction, or a session that began before the box did.
@@ -84,17 +80,27 @@ DyscoClassifier::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevic
             v.Parse() == dysco::ParseError::kOk && v.HasFlag(dysco::tcpflag::kSyn) &&
             !v.HasFlag(dysco::tcpflag::kAck))
         {
-            // The client's SYN orients the session and numbers its stream.
+            // The client's SYN orients the session and numbers its stream (a later SYN with
+            // the same tuple, e.g. a new path's, finds it classified already).
             m_sessions.emplace(v.Tuple(), Pending{StreamStart(v.SeqNumber(), m_longestPrefix)});
         }
         return true;
     }
-    const size_t n = v.HasFullPayload() ? v.PayloadLength() : 0;
-    p->start.Add(v.SeqNumber(), v.Payload(), n);
+    if (v.HasFlag(dysco::tcpflag::kRst))
+    {
+        Done(*p); // aborted before its first bytes decided: not classified
+        return true;
+    }
+    const bool fin = v.HasFlag(dysco::tcpflag::kFin);
+    const size_t n = v.PayloadLength();
+    if (n == 0 && !fin)
+    {
+        return true; // no stream bytes, and not the stream's end
+    }
+    p->start.Add(v.SeqNumber(), v.Payload(), v.HasFullPayload() ? n : 0);
     // A FIN ends the stream, so an undecided prefix can no longer match: once every byte
     // before it passed (a FIN after a lost segment waits for the retransmission).
-    const bool fin = v.HasFlag(dysco::tcpflag::kFin);
-    Decide(v.Tuple(), *p, fin && p->start.Covers(v.SeqNumber() + uint32_t(v.PayloadLength())));
+    Decide(v.Tuple(), *p, fin && p->start.Covers(v.SeqNumber() + uint32_t(n)));
     return true; // the segment passes whether or not the session is decided
 }
 
@@ -107,7 +113,7 @@ DyscoClassifier::Decide(const dysco::FiveTuple& t, Pending& p, bool complete)
     {
         return; // an earlier rule's prefix is still undecided
     }
-    p.decided = true;
+    Done(p);
     ++m_classified;
     const bool matched = d.kind == ClassifierDecision::kRule;
     ++m_decisions[matched ? d.rule : m_rules.size()];
@@ -117,6 +123,13 @@ DyscoClassifier::Decide(const dysco::FiveTuple& t, Pending& p, bool complete)
         // Not from inside the agent's packet processing: the core is mid-packet.
         Simulator::ScheduleNow(&DyscoClassifier::Insert, this, t, choice);
     }
+}
+
+void
+DyscoClassifier::Done(Pending& p)
+{
+    p.decided = true;
+    p.start = StreamStart(0, 0); // its bytes are no longer needed
 }
 
 void

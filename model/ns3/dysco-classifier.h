@@ -57,9 +57,11 @@ private:
         bool decided = false;
     };
 
-    /// The undecided session `packet` (parsed into `v`) carries data of, or null.
+    /// The undecided session whose client -> server tuple `packet` (not a SYN; parsed into
+    /// `v`) has, or null.
     Pending* Undecided(dysco::PacketView& v, const std::vector<uint8_t>& packet);
     void Decide(const dysco::FiveTuple& t, Pending& p, bool complete);
+    static void Done(Pending& p); ///< decided (or aborted): never classified again
     void Insert(dysco::FiveTuple session, Ipv4Address middlebox);
 
     Ptr<DyscoAgent> m_agent;

@@ -243,4 +243,30 @@ TEST(ClassifierMatch, AFinAfterALostSegmentWaitsForTheRetransmission)
     EXPECT_EQ(c->GetDecisionCounts(), (std::vector<uint64_t>{0, 0, 0, 1})); // "GET", no space
 }
 
+TEST(ClassifierMatch, EachSessionIsDecidedOnceAndAResetOneNever)
+{
+    Ptr<DyscoClassifier> c = Classifier();
+    auto syn = Segment(80, kIsn, tcpflag::kSyn);
+    c->Process(syn, nullptr);
+    auto get = Segment(80, kIsn + 1, tcpflag::kAck, Bytes("GET /"));
+    c->Process(get, nullptr);
+    // A later SYN with the session's tuple (a new path's) does not make it new again.
+    auto again = Segment(80, kIsn, tcpflag::kSyn);
+    c->Process(again, nullptr);
+    auto tls = Segment(80, kIsn + 1, tcpflag::kAck, {0x16, 0x03, 0x01, 0x02, 0x00});
+    EXPECT_FALSE(c->WantsPayload(tls));
+    c->Process(tls, nullptr);
+    EXPECT_EQ(c->GetDecisionCounts(), (std::vector<uint64_t>{1, 0, 0, 0}));
+    // Another session resets after "GE": it is never classified, not even by its FIN.
+    auto syn2 = Segment(81, kIsn, tcpflag::kSyn);
+    c->Process(syn2, nullptr);
+    auto ge = Segment(81, kIsn + 1, tcpflag::kAck, Bytes("GE"));
+    c->Process(ge, nullptr);
+    auto rst = Segment(81, kIsn + 3, tcpflag::kRst);
+    c->Process(rst, nullptr);
+    auto fin = Segment(81, kIsn + 3, tcpflag::kAck | tcpflag::kFin);
+    c->Process(fin, nullptr);
+    EXPECT_EQ(c->GetClassifiedCount(), 1u);
+}
+
 } // namespace
