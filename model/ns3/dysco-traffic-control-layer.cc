@@ -237,7 +237,7 @@ DyscoTrafficControlLayer::RunAgent(dysco::Direction dir, Ptr<const Packet> p, co
     return dysco::Verdict::kDrop;
 }
 
-void
+bool
 DyscoTrafficControlLayer::AppendPayload(Ptr<const Packet> p, uint32_t consumed)
 {
     // m_buf holds the headers as the agent left them (perhaps resized); the payload follows
@@ -245,12 +245,13 @@ DyscoTrafficControlLayer::AppendPayload(Ptr<const Packet> p, uint32_t consumed)
     const uint32_t total = m_buf.size() >= kIpv4HeaderSize ? dysco::Load16(&m_buf[2]) : 0;
     if (total <= m_buf.size() || p->GetSize() <= consumed)
     {
-        return; // no payload, or the packet is whole already
+        return false; // no payload, or the packet is whole already
     }
     const uint32_t n = std::min<uint32_t>(total - m_buf.size(), p->GetSize() - consumed);
     const size_t headers = m_buf.size();
     m_buf.resize(headers + n);
     p->CreateFragment(consumed, n)->CopyData(m_buf.data() + headers, n);
+    return true;
 }
 
 void
@@ -312,12 +313,12 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
     {
         const uint32_t dst = dysco::Load32(&m_buf[16]);
         const size_t headers = m_buf.size();
-        if (mb->WantsPayload(m_buf))
-        {
-            AppendPayload(p, consumed);
-        }
+        const bool appended = mb->WantsPayload(m_buf) && AppendPayload(p, consumed);
         const bool accepted = mb->Process(m_buf, device);
-        m_buf.resize(std::min(m_buf.size(), headers)); // the payload stays in `p`
+        if (appended)
+        {
+            m_buf.resize(headers); // the payload itself stays in `p`
+        }
         if (!accepted)
         {
             m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_MIDDLEBOX);

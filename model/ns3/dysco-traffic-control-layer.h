@@ -70,7 +70,8 @@ private:
     void EnsureIpv4();
     /// Appends to m_buf (headers only) the payload of `p`, whose first `consumed` bytes
     /// m_buf replaced: for a middlebox that asked for it (DyscoMiddlebox::WantsPayload).
-    void AppendPayload(Ptr<const Packet> p, uint32_t consumed);
+    /// False if there was none to append.
+    bool AppendPayload(Ptr<const Packet> p, uint32_t consumed);
 
     struct RouteDecision
     {
