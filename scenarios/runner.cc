@@ -391,8 +391,8 @@ private:
         std::vector<DyscoClassifier::Rule> rules;
         for (const auto& r : spec.rules)
         {
-            rules.push_back({ClassifierRule{r.dstPort, r.prefix},
-                             Ipv4Address(m_ctx->AgentAddress(r.insert))});
+            rules.push_back(
+                {ClassifierRule{r.dstPort, r.prefix}, Ipv4Address(m_ctx->AgentAddress(r.insert))});
         }
         Ptr<DyscoClassifier> box = CreateObject<DyscoClassifier>();
         box->Configure(m_ctx->Agent(i), rules,

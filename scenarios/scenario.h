@@ -211,7 +211,8 @@ struct TrafficSpec
     uint32_t sendSize = 0;     ///< bytes per socket write; 0 = the sender's default
     uint64_t reverseBytes = 0; ///< per session, streamed back by the receiver
     uint64_t rateBps = 0;      ///< application write rate, each direction; 0 = unpaced
-    std::vector<uint8_t> prefix; ///< application bytes each stream opens with (app_prefix.h)
+    /// Application bytes each stream opens with, before its stream id (app_prefix.h).
+    std::vector<uint8_t> prefix;
 };
 
 /// Which sessions a reconfiguration or an injection applies to.
