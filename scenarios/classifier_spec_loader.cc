@@ -1,5 +1,6 @@
 #include "classifier_spec_loader.h"
 
+#include "app_prefix.h"
 #include "json_fields.h"
 
 namespace dyscosim
@@ -9,7 +10,9 @@ namespace
 {
 constexpr const char* kKey = "classifier";
 constexpr const char* kExpected =
-    "an object {rules: [{dst_port, insert}], default} (see scenarios/README.md)";
+    "an object {rules: [{dst_port and/or prefix or prefix_hex, insert}], default} (see "
+    "scenarios/README.md)";
+constexpr const char* kRuleExpected = "a rule {dst_port and/or prefix or prefix_hex, insert}";
 constexpr const char* kNodeExpected = "the name of a node with role \"middlebox\"";
 
 /// The middlebox node named by `key` of `o`.
@@ -60,7 +63,8 @@ ParseClassifiers(const std::string& file, const nlohmann::json& nodes, const std
         const nlohmann::json& v = nodes[i].at(kKey);
         JsonObject c(file, o.PathOf(kKey), v, kExpected);
         c.AllowOnly({"rules", "default"});
-        const nlohmann::json& rules = c.Array("rules", "an array of {dst_port, insert}", true);
+        const nlohmann::json& rules =
+            c.Array("rules", std::string("an array of ") + kRuleExpected, true);
         if (rules.empty())
         {
             c.Fail("rules", "expected at least one rule");
@@ -68,10 +72,18 @@ ParseClassifiers(const std::string& file, const nlohmann::json& nodes, const std
         for (size_t r = 0; r < rules.size(); ++r)
         {
             JsonObject ro(file, c.PathOf("rules") + "[" + std::to_string(r) + "]", rules[r],
-                          "a rule {dst_port, insert}");
-            ro.AllowOnly({"dst_port", "insert"});
+                          kRuleExpected);
+            ro.AllowOnly({"dst_port", "prefix", "prefix_hex", "insert"});
             ClassifierSpec::Rule rule;
-            rule.dstPort = uint16_t(ro.Unsigned("dst_port", 1, 65535, "a port 1 to 65535"));
+            if (ro.Has("dst_port"))
+            {
+                rule.dstPort = uint16_t(ro.Unsigned("dst_port", 1, 65535, "a port 1 to 65535"));
+            }
+            rule.prefix = ReadAppPrefix(ro);
+            if (rule.dstPort == 0 && rule.prefix.empty())
+            {
+                ro.Require("dst_port", "dst_port, prefix or prefix_hex (what the rule matches)");
+            }
             rule.insert = MiddleboxNode(ro, "insert", *s, i);
             n.classifier.rules.push_back(rule);
         }

@@ -1,5 +1,6 @@
 // The scenario keys of the classifier: a node's `"middlebox": "classifier"` and its
-// `classifier` object {rules: [{dst_port, insert}], default} (scenarios/README.md).
+// `classifier` object {rules: [{dst_port and/or prefix or prefix_hex, insert}], default}
+// (scenarios/README.md).
 #ifndef DYSCOSIM_CLASSIFIER_SPEC_LOADER_H
 #define DYSCOSIM_CLASSIFIER_SPEC_LOADER_H
 

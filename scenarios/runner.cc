@@ -4,6 +4,7 @@
 #include "attacker.h"
 #include "beamer_install.h"
 #include "box_cpu_install.h"
+#include "classifier_install.h"
 #include "close_injector.h"
 #include "ns3/core-module.h"
 #include "ns3/dysco-cgnat.h"
@@ -271,6 +272,7 @@ public:
         m_receivers.clear();
         m_monitors.clear();
         m_proxies.clear();
+        m_classifiers.clear();
         m_beamers.clear();
         m_nsh.clear();
         m_lossModels.clear();
@@ -397,13 +399,15 @@ private:
         std::vector<DyscoClassifier::Rule> rules;
         for (const auto& r : spec.rules)
         {
-            rules.push_back({r.dstPort, Ipv4Address(m_ctx->AgentAddress(r.insert))});
+            rules.push_back(
+                {ClassifierRule{r.dstPort, r.prefix}, Ipv4Address(m_ctx->AgentAddress(r.insert))});
         }
         Ptr<DyscoClassifier> box = CreateObject<DyscoClassifier>();
         box->Configure(m_ctx->Agent(i), rules,
                        spec.fallback ? Ipv4Address(m_ctx->AgentAddress(*spec.fallback))
                                      : Ipv4Address::GetAny());
         DyscoHelper::SetMiddlebox(NodeAt(i), box);
+        m_classifiers.emplace_back(i, box);
     }
 
     /// Middlebox functions and policies (node names resolved to first addresses).
@@ -571,6 +575,7 @@ private:
                 {
                     SetSocksClient(info, t);
                 }
+                info.app->SetPrefix(t.prefix);
                 const StreamEdit* edit = nullptr;
                 StreamEdit e;
                 if (const auto& te = m_ctx->trafficEdits[size_t(&t - m_s.traffic.data())])
@@ -584,6 +589,10 @@ private:
                 {
                     m_receivers[{host, t.port}]->SetReverseBytes(nextStream, t.reverseBytes);
                     m_receivers[{host, t.port}]->SetReverseRate(nextStream, DataRate(t.rateBps));
+                    if (!t.prefix.empty())
+                    {
+                        m_receivers[{host, t.port}]->SetPrefix(nextStream, t.prefix);
+                    }
                     if (edit != nullptr)
                     {
                         m_receivers[{host, t.port}]->SetExpectedEdit(nextStream, *edit);
@@ -780,6 +789,10 @@ private:
             m.counters = StatefulCounters(box);
             r->middleboxes.push_back(m);
         }
+        for (const auto& [node, box] : m_classifiers)
+        {
+            r->middleboxes.push_back(ClassifierResult(m_s.nodes[node], *box));
+        }
         for (const auto& [node, box] : m_ctx->seqOffsets)
         {
             MiddleboxResult m;
@@ -855,6 +868,7 @@ private:
     PointToPointHelper m_p2p; ///< kept for EnablePcapAll after every link exists
     std::vector<std::pair<size_t, Ptr<DyscoMonitor>>> m_monitors;
     std::vector<std::pair<size_t, Ptr<DyscoProxy>>> m_proxies;
+    std::vector<std::pair<size_t, Ptr<DyscoClassifier>>> m_classifiers;
     std::vector<std::shared_ptr<BeamerInstance>> m_beamers;
     std::vector<std::pair<size_t, Ptr<NshChaining>>> m_nsh;
     std::vector<GoodputSample> m_goodput;

@@ -120,13 +120,14 @@ struct EditSpec
     uint32_t remove = 0;
 };
 
-/// A classifier's rules (`classifier`): destination port -> node to insert.
+/// A classifier's rules (`classifier`): destination port and/or first bytes -> node to insert.
 struct ClassifierSpec
 {
     struct Rule
     {
-        uint16_t dstPort = 0;
-        size_t insert = 0; ///< node index
+        uint16_t dstPort = 0;        ///< 0: any
+        std::vector<uint8_t> prefix; ///< empty: any
+        size_t insert = 0;           ///< node index
     };
     std::vector<Rule> rules;
     std::optional<size_t> fallback; ///< `default`: node for unmatched sessions, or none
@@ -235,6 +236,8 @@ struct TrafficSpec
     uint64_t rateBps = 0;           ///< application write rate, each direction; 0 = unpaced
     std::optional<size_t> viaSocks; ///< connect through this SOCKS-like proxy node
     SocksRequestKind socksRequest = SocksRequestKind::kConnect;
+    /// Application bytes each stream opens with, before its stream id (app_prefix.h).
+    std::vector<uint8_t> prefix;
 };
 
 /// Which sessions a reconfiguration or an injection applies to.

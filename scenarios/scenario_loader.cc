@@ -1,5 +1,6 @@
 #include "scenario_loader.h"
 
+#include "app_prefix.h"
 #include "box_cpu_loader.h"
 #include "classifier_spec_loader.h"
 #include "core/security_text.h"
@@ -720,7 +721,7 @@ private:
             JsonObject o(m_file, at, traffic[i], "a traffic object {from, to, sessions, bytes}");
             o.AllowOnly({"from", "to", "sessions", "bytes", "start_s", "interval_s", "port",
                          "send_size", "reverse_bytes", "rate", "start_jitter_s", "via_socks",
-                         "socks_request"});
+                         "socks_request", "prefix", "prefix_hex"});
             TrafficSpec t;
             t.from = HostRef(o, "from");
             t.to = HostRef(o, "to", true);
@@ -752,6 +753,7 @@ private:
                 }
             }
             ParseSocksTraffic(o, traffic[i], m_s, &t);
+            t.prefix = ReadAppPrefix(o);
             m_s.traffic.push_back(t);
         }
     }

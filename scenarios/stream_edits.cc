@@ -42,6 +42,14 @@ TrafficEdits(const Scenario& s, const AddressPlan& plan)
                                             s.nodes[mb].name + "\" both edit traffic entry " +
                                             std::to_string(t));
                 }
+                if (!tr.prefix.empty())
+                {
+                    // Its edit offset counts from the stream id; a prefix would move it.
+                    throw ScenarioError(s.file, "$.traffic[" + std::to_string(t) + "]",
+                                        "a traffic entry with a prefix cannot pass a "
+                                        "content_modifier (\"" +
+                                            s.nodes[mb].name + "\" in " + path + ")");
+                }
                 const EditSpec& e = s.nodes[mb].edit;
                 if (tr.bytes <= e.offset + e.remove)
                 {

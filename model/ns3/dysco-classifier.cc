@@ -32,6 +32,13 @@ DyscoClassifier::Configure(Ptr<DyscoAgent> agent, std::vector<Rule> rules, Ipv4A
     m_agent = agent;
     m_rules = std::move(rules);
     m_default = fallback;
+    m_matchers.clear();
+    for (const Rule& r : m_rules)
+    {
+        m_matchers.push_back(r.match);
+    }
+    m_longestPrefix = LongestPrefix(m_matchers);
+    m_decisions.assign(m_rules.size() + 1, 0);
 }
 
 void
@@ -41,46 +48,88 @@ DyscoClassifier::DoDispose()
     DyscoMiddlebox::DoDispose();
 }
 
+DyscoClassifier::Pending*
+DyscoClassifier::Undecided(dysco::PacketView& v, const std::vector<uint8_t>& packet)
+{
+    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp ||
+        v.Parse() != dysco::ParseError::kOk || v.HasFlag(dysco::tcpflag::kSyn))
+    {
+        return nullptr;
+    }
+    auto it = m_sessions.find(v.Tuple());
+    // Not found: the reverse direction, or a session that began before the box did.
+    return it == m_sessions.end() || it->second.decided ? nullptr : &it->second;
+}
+
+bool
+DyscoClassifier::WantsPayload(const std::vector<uint8_t>& packet)
+{
+    // PacketView only reads here.
+    dysco::PacketView v(const_cast<uint8_t*>(packet.data()), packet.size());
+    return Undecided(v, packet) != nullptr && v.PayloadLength() > 0;
+}
+
 bool
 DyscoClassifier::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevice */)
 {
-    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp)
-    {
-        return true;
-    }
     dysco::PacketView v(packet.data(), packet.size());
-    if (v.Parse() != dysco::ParseError::kOk)
+    Pending* p = Undecided(v, packet);
+    if (p == nullptr)
     {
-        return true;
-    }
-    const dysco::FiveTuple t = v.Tuple();
-    if (v.HasFlag(dysco::tcpflag::kSyn) && !v.HasFlag(dysco::tcpflag::kAck))
-    {
-        m_done.emplace(t, false); // the client's SYN orients the session
-        return true;
-    }
-    auto it = m_done.find(t);
-    if (it == m_done.end() || it->second || v.PayloadLength() == 0)
-    {
-        return true; // reverse direction, already classified, or no data yet
-    }
-    it->second = true;
-    ++m_classified;
-    Ipv4Address choice = m_default;
-    for (const Rule& r : m_rules)
-    {
-        if (r.dstPort == t.dstPort)
+        if (packet.size() >= 20 && packet[9] == dysco::kProtoTcp &&
+            v.Parse() == dysco::ParseError::kOk && v.HasFlag(dysco::tcpflag::kSyn) &&
+            !v.HasFlag(dysco::tcpflag::kAck))
         {
-            choice = r.insert;
-            break;
+            // The client's SYN orients the session and numbers its stream (a later SYN with
+            // the same tuple, e.g. a new path's, finds it classified already).
+            m_sessions.emplace(v.Tuple(), Pending{StreamStart(v.SeqNumber(), m_longestPrefix)});
         }
+        return true;
     }
+    if (v.HasFlag(dysco::tcpflag::kRst))
+    {
+        Done(*p); // aborted before its first bytes decided: not classified
+        return true;
+    }
+    const bool fin = v.HasFlag(dysco::tcpflag::kFin);
+    const size_t n = v.PayloadLength();
+    if (n == 0 && !fin)
+    {
+        return true; // no stream bytes, and not the stream's end
+    }
+    p->start.Add(v.SeqNumber(), v.Payload(), v.HasFullPayload() ? n : 0);
+    // A FIN ends the stream, so an undecided prefix can no longer match: once every byte
+    // before it passed (a FIN after a lost segment waits for the retransmission).
+    Decide(v.Tuple(), *p, fin && p->start.Covers(v.SeqNumber() + uint32_t(n)));
+    return true; // the segment passes whether or not the session is decided
+}
+
+void
+DyscoClassifier::Decide(const dysco::FiveTuple& t, Pending& p, bool complete)
+{
+    const ClassifierDecision d =
+        DecideClass(m_matchers, t.dstPort, p.start.Data(), p.start.Contiguous(), complete);
+    if (d.kind == ClassifierDecision::kWait)
+    {
+        return; // an earlier rule's prefix is still undecided
+    }
+    Done(p);
+    ++m_classified;
+    const bool matched = d.kind == ClassifierDecision::kRule;
+    ++m_decisions[matched ? d.rule : m_rules.size()];
+    const Ipv4Address choice = matched ? m_rules[d.rule].insert : m_default;
     if (choice != Ipv4Address::GetAny() && m_agent)
     {
         // Not from inside the agent's packet processing: the core is mid-packet.
         Simulator::ScheduleNow(&DyscoClassifier::Insert, this, t, choice);
     }
-    return true;
+}
+
+void
+DyscoClassifier::Done(Pending& p)
+{
+    p.decided = true;
+    p.start = StreamStart(0, 0); // its bytes are no longer needed
 }
 
 void

@@ -25,14 +25,19 @@ public:
      * Inspects, and may rewrite, one forwarded packet.
      *
      * \param packet the IPv4 packet from its header, in the same form the agent core gets it:
-     *        the whole packet when the TCP SYN flag is set, otherwise at least the IPv4 and
-     *        TCP headers (the payload length follows from the IPv4 total length). The bytes
-     *        may be rewritten in place (dysco::PacketView keeps checksums right); only SYNs
-     *        may change length.
+     *        the whole packet when the TCP SYN flag is set or WantsPayload asked for it,
+     *        otherwise at least the IPv4 and TCP headers (the payload length follows from the
+     *        IPv4 total length). The headers may be rewritten in place (dysco::PacketView
+     *        keeps checksums right); only SYNs may change length, and only a SYN's payload.
      * \param inDevice the device the packet arrived on.
      * \return false to drop the packet (counted by the node's DyscoAgent).
      */
     virtual bool Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice) = 0;
+
+    /// True if Process should get `packet` (its headers, as above) with its payload: for boxes
+    /// that read content (the classifier), and only for the packets they need, since copying
+    /// every payload would cost every forwarded packet. Default: never.
+    virtual bool WantsPayload(const std::vector<uint8_t>& /* packet */) { return false; }
 
     /// True if the box also sees arriving packets addressed to this node (a NAT: replies
     /// come to its external address and leave toward the inside once translated back).

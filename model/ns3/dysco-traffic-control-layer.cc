@@ -242,6 +242,23 @@ DyscoTrafficControlLayer::RunAgent(dysco::Direction dir, Ptr<const Packet> p, co
     return dysco::Verdict::kDrop;
 }
 
+bool
+DyscoTrafficControlLayer::AppendPayload(Ptr<const Packet> p, uint32_t consumed)
+{
+    // m_buf holds the headers as the agent left them (perhaps resized); the payload follows
+    // the `consumed` header bytes of `p`.
+    const uint32_t total = m_buf.size() >= kIpv4HeaderSize ? dysco::Load16(&m_buf[2]) : 0;
+    if (total <= m_buf.size() || p->GetSize() <= consumed)
+    {
+        return false; // no payload, or the packet is whole already
+    }
+    const uint32_t n = std::min<uint32_t>(total - m_buf.size(), p->GetSize() - consumed);
+    const size_t headers = m_buf.size();
+    m_buf.resize(headers + n);
+    p->CreateFragment(consumed, n)->CopyData(m_buf.data() + headers, n);
+    return true;
+}
+
 void
 DyscoTrafficControlLayer::EnsureIpv4()
 {
@@ -300,7 +317,14 @@ DyscoTrafficControlLayer::Receive(Ptr<NetDevice> device, Ptr<const Packet> p, ui
     if (mb && m_ipv4 && ipv4 && (!local || mb->SeesLocalPackets()))
     {
         const uint32_t dst = dysco::Load32(&m_buf[16]);
-        if (!mb->Process(m_buf, device))
+        const size_t headers = m_buf.size();
+        const bool appended = mb->WantsPayload(m_buf) && AppendPayload(p, consumed);
+        const bool accepted = mb->Process(m_buf, device);
+        if (appended)
+        {
+            m_buf.resize(headers); // the payload itself stays in `p`
+        }
+        if (!accepted)
         {
             m_agent->NotifyDrop(p, dysco::Direction::kIngress, DyscoAgent::DROP_MIDDLEBOX);
             return;

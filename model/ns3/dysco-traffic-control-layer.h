@@ -75,6 +75,10 @@ private:
                             uint32_t* consumed);
     bool IsLocalDestination(Ipv4Address dst, Ptr<NetDevice> device) const;
     void EnsureIpv4();
+    /// Appends to m_buf (headers only) the payload of `p`, whose first `consumed` bytes
+    /// m_buf replaced: for a middlebox that asked for it (DyscoMiddlebox::WantsPayload).
+    /// False if there was none to append.
+    bool AppendPayload(Ptr<const Packet> p, uint32_t consumed);
 
     struct RouteDecision
     {

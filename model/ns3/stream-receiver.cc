@@ -153,33 +153,55 @@ void
 DyscoStreamReceiver::Consume(Ptr<Socket> socket, Connection& c, const uint8_t* data, uint32_t n)
 {
     DyscoStreamRecord& r = m_records[c.record];
-    uint32_t i = 0;
-    for (; i < n && c.idBytes < kStreamIdHeaderSize; ++i)
+    if (c.head.GetState() == StreamHead::kPending)
     {
-        c.id[c.idBytes++] = data[i];
-        if (c.idBytes == kStreamIdHeaderSize)
+        const size_t taken = c.head.Feed(m_prefixes, data, n);
+        if (c.head.GetState() == StreamHead::kResolved)
         {
-            r.streamId = 0;
-            for (uint8_t b : c.id)
-            {
-                r.streamId = (r.streamId << 8) | b;
-            }
-            r.idComplete = true;
-            auto edit = m_editFor.find(r.streamId);
-            c.edit = edit != m_editFor.end() ? &edit->second : nullptr;
-            auto rev = m_reverseFor.find(r.streamId);
-            r.reverseRequested = rev != m_reverseFor.end() ? rev->second : m_reverseBytes;
-            auto rate = m_rateFor.find(r.streamId);
-            c.pacer.SetRate((rate != m_rateFor.end() ? rate->second : m_reverseRate).GetBitRate(),
-                            m_sendSize);
-            SendReverse(socket);
+            StartStream(socket, c, r);
+            const std::vector<uint8_t>& early = c.head.Content(); // read past the head
+            CheckContent(c, r, early.data(), early.size());
         }
+        else if (c.head.GetState() == StreamHead::kFailed)
+        {
+            r.bytesReceived += c.head.Content().size();
+        }
+        data += taken;
+        n -= uint32_t(taken);
     }
+    if (c.head.GetState() == StreamHead::kFailed)
+    {
+        r.bytesReceived += n; // counted, as a stray stream's bytes, but not checked
+        return;
+    }
+    CheckContent(c, r, data, n);
+}
+
+void
+DyscoStreamReceiver::StartStream(Ptr<Socket> socket, Connection& c, DyscoStreamRecord& r)
+{
+    r.streamId = c.head.StreamId();
+    r.prefixBytes = c.head.PrefixSize();
+    r.idComplete = true;
+    auto edit = m_editFor.find(r.streamId);
+    c.edit = edit != m_editFor.end() ? &edit->second : nullptr;
+    auto rev = m_reverseFor.find(r.streamId);
+    r.reverseRequested = rev != m_reverseFor.end() ? rev->second : m_reverseBytes;
+    auto rate = m_rateFor.find(r.streamId);
+    c.pacer.SetRate((rate != m_rateFor.end() ? rate->second : m_reverseRate).GetBitRate(),
+                    m_sendSize);
+    SendReverse(socket);
+}
+
+void
+DyscoStreamReceiver::CheckContent(const Connection& c, DyscoStreamRecord& r, const uint8_t* data,
+                                  size_t n)
+{
     if (r.firstMismatchOffset < 0)
     {
-        for (uint32_t k = i; k < n; ++k)
+        for (size_t k = 0; k < n; ++k)
         {
-            const uint64_t offset = r.bytesReceived + (k - i);
+            const uint64_t offset = r.bytesReceived + k;
             if (data[k] != ExpectedStreamByte(r.streamId, c.edit, offset))
             {
                 r.firstMismatchOffset = static_cast<int64_t>(offset);
@@ -188,7 +210,7 @@ DyscoStreamReceiver::Consume(Ptr<Socket> socket, Connection& c, const uint8_t* d
             }
         }
     }
-    r.bytesReceived += n - i;
+    r.bytesReceived += n;
 }
 
 void
@@ -428,6 +450,15 @@ DyscoStreamReceiver::Finish(Ptr<Socket> socket, bool error)
     }
     Connection& c = it->second;
     DyscoStreamRecord& r = m_records[c.record];
+    if (c.head.GetState() == StreamHead::kPending)
+    {
+        c.head.Finish(m_prefixes); // a short stream: no longer prefix can fit any more
+        if (c.head.GetState() == StreamHead::kResolved)
+        {
+            StartStream(socket, c, r);
+            CheckContent(c, r, c.head.Content().data(), c.head.Content().size());
+        }
+    }
     (error ? r.error : r.closed) = true;
     r.closeTime = Simulator::Now();
     c.peerClosed = true;

@@ -1,5 +1,6 @@
 // Byte-exact test sink: accepts any number of TCP connections on Local; per connection reads
-// the 8-byte stream id, then checks every following byte against StreamPatternByte and
+// the stream's head (its prefix, if SetPrefix registered one, and the 8-byte stream id:
+// stream-head.h), then checks every following byte against StreamPatternByte and
 // keeps a record per stream. Closes its side when the peer closes, so the session ends with
 // FINs in both directions. With reverse bytes (ReverseBytes, or SetReverseBytes per stream)
 // it also streams StreamPatternByte(ReverseStreamId(id), offset) back on the connection once
@@ -15,6 +16,7 @@
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
 #include "stream-edit.h"
+#include "stream-head.h"
 #include "stream-pacer.h"
 
 #include <map>
@@ -26,7 +28,8 @@ namespace ns3
 struct DyscoStreamRecord
 {
     uint64_t streamId = 0;
-    bool idComplete = false;          ///< all 8 stream-id bytes arrived
+    bool idComplete = false;          ///< the head (prefix and 8-byte stream id) arrived
+    size_t prefixBytes = 0;           ///< the head's application prefix
     Address peer;                     ///< the connecting socket's address, as TCP saw it
     uint64_t bytesReceived = 0;       ///< content bytes (stream-id header excluded)
     int64_t firstMismatchOffset = -1; ///< content offset of the first wrong byte; -1 if none
@@ -59,6 +62,11 @@ public:
     void SetReverseRate(uint64_t streamId, DataRate rate) { m_rateFor[streamId] = rate; }
     /// Stream `streamId` passes a content modifier: check its bytes against `edit`.
     void SetExpectedEdit(uint64_t streamId, const StreamEdit& edit) { m_editFor[streamId] = edit; }
+    /// Stream `streamId` starts with `prefix` before its id (DyscoStreamSender::SetPrefix).
+    void SetPrefix(uint64_t streamId, std::vector<uint8_t> prefix)
+    {
+        m_prefixes.Set(streamId, std::move(prefix));
+    }
     /// Ends the reverse stream of `streamId` early and sends our FIN (we keep reading).
     /// False if no open connection carries that stream.
     bool CloseStream(uint64_t streamId);
@@ -77,8 +85,7 @@ private:
     struct Connection
     {
         size_t record = 0;
-        uint8_t id[8] = {};
-        uint32_t idBytes = 0;
+        StreamHead head;
         bool peerClosed = false;
         bool abortPending = false; ///< AbortStream: close at the next unread data
         bool aborting = false;     ///< the aborting Close was issued
@@ -97,6 +104,10 @@ private:
     void HandleError(Ptr<Socket> socket);
     void HandleSend(Ptr<Socket> socket, uint32_t available);
     void Consume(Ptr<Socket> socket, Connection& c, const uint8_t* data, uint32_t n);
+    /// The head resolved: the stream's expectations and its reverse stream.
+    void StartStream(Ptr<Socket> socket, Connection& c, DyscoStreamRecord& r);
+    /// Content bytes at r.bytesReceived on, against the pattern (and the stream's edit).
+    void CheckContent(const Connection& c, DyscoStreamRecord& r, const uint8_t* data, size_t n);
     void SendReverse(Ptr<Socket> socket);
     /// The reverse stream ends: FIN now, or (`whenAcked`) once every byte is acknowledged.
     void ShutReverse(Ptr<Socket> socket, DyscoStreamRecord& r, bool whenAcked = false);
@@ -115,6 +126,7 @@ private:
     DataRate m_reverseRate;
     std::map<uint64_t, DataRate> m_rateFor;
     std::map<uint64_t, StreamEdit> m_editFor;
+    StreamPrefixes m_prefixes;
     Ptr<Socket> m_listener;
     std::map<Ptr<Socket>, Connection> m_connections;
     std::vector<DyscoStreamRecord> m_records;

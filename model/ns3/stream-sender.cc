@@ -412,7 +412,8 @@ DyscoStreamSender::HandleError(Ptr<Socket> /* socket */)
 void
 DyscoStreamSender::SendData()
 {
-    const uint64_t end = kStreamIdHeaderSize + m_totalBytes;
+    const uint64_t head = m_prefix.size() + kStreamIdHeaderSize;
+    const uint64_t end = head + m_totalBytes;
     while (m_sent < end)
     {
         const uint32_t available = m_socket->GetTxAvailable();
@@ -438,9 +439,18 @@ DyscoStreamSender::SendData()
         for (uint32_t i = 0; i < n; ++i)
         {
             const uint64_t pos = m_sent + i;
-            m_chunk[i] = pos < kStreamIdHeaderSize
-                             ? static_cast<uint8_t>(m_streamId >> (8 * (7 - pos)))
-                             : StreamPatternByte(m_streamId, pos - kStreamIdHeaderSize);
+            if (pos < m_prefix.size())
+            {
+                m_chunk[i] = m_prefix[pos];
+            }
+            else if (pos < head)
+            {
+                m_chunk[i] = static_cast<uint8_t>(m_streamId >> (8 * (head - 1 - pos)));
+            }
+            else
+            {
+                m_chunk[i] = StreamPatternByte(m_streamId, pos - head);
+            }
         }
         Ptr<Packet> packet = Create<Packet>(m_chunk.data(), n);
         const int actual = m_socket->Send(packet);
@@ -451,7 +461,7 @@ DyscoStreamSender::SendData()
         NS_ABORT_MSG_IF(static_cast<uint32_t>(actual) != n, "TCP socket took a partial write");
         m_pacer.Consume(n);
         m_sent += n;
-        m_written = m_sent > kStreamIdHeaderSize ? m_sent - kStreamIdHeaderSize : 0;
+        m_written = m_sent > head ? m_sent - head : 0;
         m_txTrace(packet);
     }
     if (m_sent == end && !m_done)

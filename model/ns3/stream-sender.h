@@ -1,7 +1,8 @@
-// Byte-exact test source: connects over TCP to Remote, writes an 8-byte big-endian StreamId,
-// then TotalBytes of StreamPatternByte(StreamId, offset), and closes. Flow control as in
-// BulkSendApplication (TxAvailable and the send callback). With ReverseBytes > 0 it also
-// verifies the stream the receiver sends back on the same connection
+// Byte-exact test source: connects over TCP to Remote, writes its prefix (SetPrefix: the
+// application bytes a session opens with, e.g. an HTTP request line; none by default), an
+// 8-byte big-endian StreamId, then TotalBytes of StreamPatternByte(StreamId, offset), and closes.
+// Flow control as in BulkSendApplication (TxAvailable and the send callback). With ReverseBytes > 0
+// it also verifies the stream the receiver sends back on the same connection
 // (StreamPatternByte(ReverseStreamId(StreamId), offset)), and only shuts its send side when
 // done, so the reverse stream keeps flowing after its FIN. With Rate set, writes are paced
 // (StreamPacer) instead of filling the socket's buffer.
@@ -29,7 +30,10 @@ public:
     DyscoStreamSender();
     ~DyscoStreamSender() override;
 
-    /// Content bytes accepted by the socket so far (the stream-id header excluded).
+    /// Bytes written before the stream id (stream-head.h); the receiver must know them too.
+    void SetPrefix(std::vector<uint8_t> prefix) { m_prefix = std::move(prefix); }
+
+    /// Content bytes accepted by the socket so far (prefix and stream-id header excluded).
     uint64_t GetBytesWritten() const { return m_written; }
     /// True once every byte was written and the socket closed.
     bool IsDone() const { return m_done; }
@@ -100,6 +104,7 @@ private:
     int m_socksStatus = -1;
     uint64_t m_totalBytes = 0;
     uint64_t m_streamId = 0;
+    std::vector<uint8_t> m_prefix;
     uint32_t m_sendSize = 1448;
     uint64_t m_reverseBytes = 0;
     Time m_abortFallback;
@@ -112,7 +117,7 @@ private:
     bool m_done = false;
     bool m_failed = false;
     Time m_connectTime;
-    uint64_t m_sent = 0;    ///< bytes handed to the socket, stream-id header included
+    uint64_t m_sent = 0;    ///< bytes handed to the socket, prefix and stream id included
     uint64_t m_written = 0; ///< content bytes only
     std::vector<uint8_t> m_chunk;
     std::vector<uint8_t> m_rx;
