@@ -71,6 +71,20 @@ enum class PolicyDecodeError
 
 const char* ToString(PolicyDecodeError e);
 
+/// Encoded sizes: an update's fixed part, and one policy with a name of `nameLength` bytes
+/// and slots of the given instance counts (for bounding sets before they are sent).
+constexpr size_t kPolicyUpdateHeaderBytes = 8;
+inline size_t
+PolicyEntryBytes(size_t nameLength, const std::vector<size_t>& slotSizes)
+{
+    size_t n = 1 + nameLength + 19 + 1;
+    for (size_t k : slotSizes)
+    {
+        n += 1 + 4 * k;
+    }
+    return n;
+}
+
 /// The message's bytes; empty if it does not fit the format (a name or a count over 255,
 /// an empty slot, version 0, or more than kPolicyMessageMaxBytes in all).
 std::vector<uint8_t> EncodePolicyMessage(const PolicyMessage& m);
