@@ -8,6 +8,7 @@
 #include "scenarios/dyscosim_process.h"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -98,14 +99,13 @@ Lossy()
     return run;
 }
 
-/// Per agent and version, when the agent applied it (every row must have one).
+/// Per agent and version, when the agent applied it (if it did).
 std::map<std::pair<std::string, uint32_t>, double>
 AppliedAt(const DistributionRun& r)
 {
     std::map<std::pair<std::string, uint32_t>, double> out;
     for (const auto& d : r.deliveries)
     {
-        EXPECT_FALSE(d.at("applied_s").empty()) << d.at("agent") << " v" << d.at("version");
         if (!d.at("applied_s").empty())
         {
             out[{d.at("agent"), uint32_t(std::stoul(d.at("version")))}] =
@@ -161,9 +161,14 @@ ExpectEveryAgentOnTheLastVersion(const DistributionRun& r)
     }
 }
 
-/// Checks every session's chain against its client's version at SYN time; returns how many
-/// sessions left after a version was published but before their agent applied it.
-int
+struct VersionUse
+{
+    std::map<uint32_t, int> sessions; ///< per version (0: none applied yet, unchained)
+    int late = 0; ///< sessions that left after a newer version was published, before it arrived
+};
+
+/// Checks every session's chain against its client's version at SYN time.
+VersionUse
 ExpectSessionsUseTheirAgentsVersion(const DistributionRun& r)
 {
     const auto applied = AppliedAt(r);
@@ -177,10 +182,9 @@ ExpectSessionsUseTheirAgentsVersion(const DistributionRun& r)
     }
     EXPECT_EQ(r.sessions.size(), 162u);
     const double published[kVersions + 1] = {0, 0.01, 1.0, 2.0};
-    std::map<uint32_t, int> perVersion;
+    VersionUse use;
     // per client and version: the next instance of type a in round robin
     std::map<std::pair<std::string, uint32_t>, int> nextA;
-    int late = 0;
     std::vector<std::pair<std::string, Session>> byTime(r.sessions.begin(), r.sessions.end());
     std::sort(byTime.begin(), byTime.end(),
               [](const auto& x, const auto& y) { return x.second.synS < y.second.synS; });
@@ -195,21 +199,22 @@ ExpectSessionsUseTheirAgentsVersion(const DistributionRun& r)
                 version = v;
             }
         }
-        if (version == 0)
-        {
-            ADD_FAILURE() << "stream " << stream << " left at " << s.synS << " before any version";
-            continue;
-        }
-        ++perVersion[version];
-        late += version < kVersions && s.synS >= published[version + 1];
+        ++use.sessions[version];
+        use.late += version < kVersions && s.synS >= published[version + 1];
         const std::string a = nextA[{s.client, version}]++ % 2 == 0 ? "a1" : "a2";
-        const std::vector<std::string> expect = version == 1   ? std::vector<std::string>{a}
+        const std::vector<std::string> expect = version == 0   ? std::vector<std::string>{}
+                                                : version == 1 ? std::vector<std::string>{a}
                                                 : version == 2 ? std::vector<std::string>{"b1"}
                                                                : std::vector<std::string>{a, "b1"};
         EXPECT_EQ(s.chain, expect) << "stream " << stream << " from " << s.client << " at "
                                    << s.synS << " (version " << version << ")";
         // The server's record agrees with what the SYN carried.
         auto row = assigned.find(stream);
+        if (version == 0)
+        {
+            EXPECT_EQ(row, assigned.end()) << "stream " << stream << " is unchained";
+            continue;
+        }
         if (row == assigned.end())
         {
             ADD_FAILURE() << "no assign row for stream " << stream;
@@ -217,11 +222,17 @@ ExpectSessionsUseTheirAgentsVersion(const DistributionRun& r)
         }
         EXPECT_EQ(row->second->at("version"), std::to_string(version)) << "stream " << stream;
     }
+    return use;
+}
+
+void
+ExpectEveryVersionUsed(const VersionUse& use)
+{
+    EXPECT_EQ(use.sessions.count(0), 0u) << "no session may leave before version 1 arrived";
     for (uint32_t v = 1; v <= kVersions; ++v)
     {
-        EXPECT_GT(perVersion[v], 40) << "version " << v;
+        EXPECT_GT(use.sessions.at(v), 40) << "version " << v;
     }
-    return late;
 }
 
 } // namespace
@@ -236,7 +247,9 @@ TEST(PolicyDistribution, EveryAgentAppliesEveryVersionOnceWithoutLoss)
 
 TEST(PolicyDistribution, SessionsCarryTheChainOfTheVersionTheirAgentHeld)
 {
-    ExpectSessionsUseTheirAgentsVersion(Lossless());
+    const VersionUse use = ExpectSessionsUseTheirAgentsVersion(Lossless());
+    ExpectEveryVersionUsed(use);
+    EXPECT_EQ(use.late, 0);
 }
 
 TEST(PolicyDistributionLossy, RetransmissionsBringEveryAgentToTheLastVersion)
@@ -253,5 +266,48 @@ TEST(PolicyDistributionLossy, SessionsBetweenAnUpdateAndItsLateApplyKeepTheOldVe
 {
     // With this seed c1 applies version 3 at about 2.02 s (two lost transmissions): its
     // session starting at 2.01 s still takes version 2's chain.
-    EXPECT_GT(ExpectSessionsUseTheirAgentsVersion(Lossy()), 0);
+    const VersionUse use = ExpectSessionsUseTheirAgentsVersion(Lossy());
+    ExpectEveryVersionUsed(use);
+    EXPECT_GT(use.late, 0);
+}
+
+TEST(PolicyDistributionGiveUp, UnackedVersionsAreGivenUpAndCountedAndTheRunGoesOn)
+{
+    // 90 % loss each way and one resend: most versions never arrive or are never acked.
+    json scenario = json::parse(ReadFile(std::string(DYSCO_SOURCE_DIR) +
+                                         "/scenarios/middlebox/policy-distribution-lossy.json"));
+    scenario["links"].back()["loss"] = 0.9;
+    scenario["policy_server"]["retries"] = 1;
+    const std::string dir = ScratchDir("giveup");
+    std::ofstream(dir + "/scenario.json") << scenario.dump(2);
+    DistributionRun r;
+    r.process = RunDyscosim({"run", dir + "/scenario.json", "--trace", "--out", dir + "/out"});
+    r.summary = json::parse(ReadFile(dir + "/out/summary.json"), nullptr, false);
+    r.deliveries = ReadCsv(dir + "/out/policy_distribution.csv");
+    r.log = ReadCsv(dir + "/out/policy_server.csv");
+    r.sessions = SessionsOfTrace(dir + "/out/trace.txt");
+    EXPECT_EQ(r.process.exitCode, 0) << r.process.err;
+    ASSERT_FALSE(r.summary.is_discarded());
+    EXPECT_EQ(r.summary["check"]["verdict"], "pass");
+    EXPECT_EQ(r.summary["sessions"]["completed"], 162);
+    const json& ps = r.summary["middleboxes"]["ps"];
+    uint64_t gaveUp = 0;
+    for (const auto& d : r.deliveries)
+    {
+        if (d.at("gave_up") == "1")
+        {
+            ++gaveUp;
+            EXPECT_EQ(d.at("transmissions"), "2") << d.at("agent") << " v" << d.at("version");
+        }
+        else
+        {
+            EXPECT_FALSE(d.at("acked_s").empty()) << d.at("agent") << " v" << d.at("version");
+        }
+    }
+    EXPECT_GT(gaveUp, 0u);
+    EXPECT_EQ(ps["give_ups"], gaveUp);
+    EXPECT_LT(ps["agents_on_latest"], kAgents.size());
+    // Whatever each agent holds, its sessions follow it (unchained before any version).
+    const VersionUse use = ExpectSessionsUseTheirAgentsVersion(r);
+    EXPECT_GT(use.sessions.at(0), 0);
 }
