@@ -1,8 +1,9 @@
 // The policy server (issue 6): holds policies on middlebox *types* (predicate -> types),
-// the instances (agent addresses) of each type, and picks instances per session, round robin
-// or least loaded (load = live sessions the server assigned to an instance). At given times it
-// reconfigures every live session matching a predicate: insert a type (a scrubber for a
-// traffic class), replace an instance (maintenance: drain it), delete a type (proxies).
+// the instances (agent addresses) of each type, and the strategy by which agents pick an
+// instance per session (round robin, or least loaded). At given times it reconfigures every
+// live session matching a predicate: insert a type (a scrubber for a traffic class), replace an
+// instance (maintenance: drain it), delete a type (proxies); triggers pick instances by the
+// same strategy, with the load the server counts (live sessions on an instance).
 //
 // Distribution is a protocol over the simulated network: the server sends each receiving
 // agent's DyscoPolicyClient the whole current policy set (a version) as one UDP datagram
