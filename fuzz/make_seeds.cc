@@ -6,6 +6,7 @@
 #include "core/control.h"
 #include "core/packet.h"
 #include "core/packet_edit.h"
+#include "core/policy_message.h"
 #include "harness/agent_script.h"
 #include "harness/harness.h"
 
@@ -122,6 +123,40 @@ CopyFiles(const fs::path& from, const std::string& ext, const fs::path& to)
 
 } // namespace
 
+/// Policy distribution datagrams like the policy-server scenarios send: sets of 0..3 policies
+/// on one or two types, both strategies, and an ack.
+size_t
+PolicySeeds(const fs::path& dir)
+{
+    size_t n = 0;
+    for (size_t policies = 0; policies <= 3; ++policies)
+    {
+        PolicyMessage m;
+        m.version = uint32_t(policies + 1);
+        m.strategy = PolicyStrategy(policies % 2);
+        for (size_t i = 0; i < policies; ++i)
+        {
+            PolicyEntry e;
+            e.name = "policy" + std::to_string(i);
+            e.predicate.dst = {0x0A000100, 24};
+            e.predicate.dstPorts = {uint16_t(80 + i), uint16_t(80 + i)};
+            e.slots = {{0x0A000201, 0x0A000301}};
+            if (i % 2 == 1)
+            {
+                e.slots.push_back({0x0A000401});
+            }
+            m.policies.push_back(e);
+        }
+        Write(dir, "update-" + std::to_string(policies), EncodePolicyMessage(m));
+        ++n;
+    }
+    PolicyMessage ack;
+    ack.type = PolicyMessageType::kAck;
+    ack.version = 3;
+    Write(dir, "ack", EncodePolicyMessage(ack));
+    return n + 1;
+}
+
 int
 main(int argc, char** argv)
 {
@@ -177,10 +212,12 @@ main(int argc, char** argv)
             ++syn;
         }
     }
+    const size_t policy = PolicySeeds(out / "policy_message");
     CopyFiles(src / "verification" / "golden", ".trace", out / "trace");
     CopyFiles(src / "scenarios", ".json", out / "scenario");
     std::cout << "seeds: " << cases.size() * 2 << " agent scripts, " << packets.size() - control
               << " packets, " << syn << " SYN payloads, " << control
-              << " control packets (+ their payloads), traces and scenarios -> " << out << "\n";
+              << " control packets (+ their payloads), " << policy
+              << " policy messages, traces and scenarios -> " << out << "\n";
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "policy_server_loader.h"
 
+#include "core/policy_message.h"
 #include "scenario_error.h"
 
 #include <algorithm>
@@ -20,6 +21,8 @@ ToString(PolicyTriggerAction action)
         return "replace";
     case PolicyTriggerAction::kDelete:
         return "delete";
+    case PolicyTriggerAction::kUpdate:
+        return "update";
     }
     return "?";
 }
@@ -38,8 +41,8 @@ public:
 
     std::shared_ptr<const PolicyServerSpec> Parse(const JsonObject& o, const json& raw)
     {
-        o.AllowOnly(
-            {"node", "strategy", "distribution_delay_s", "instances", "policies", "triggers"});
+        o.AllowOnly({"node", "strategy", "distribution_delay_s", "rto_s", "retries", "instances",
+                     "policies", "triggers"});
         auto spec = std::make_shared<PolicyServerSpec>();
         spec->node = m_parsers.node(o.File(), o.PathOf("node"), o.Require("node", "a node name"));
         const std::string strategy =
@@ -52,18 +55,13 @@ public:
         spec->leastLoaded = strategy == "least_loaded";
         spec->distributionDelayS =
             o.Number("distribution_delay_s", 0, 1e6, false, "a delay in seconds", 0.001);
+        spec->rtoS = o.Number("rto_s", 1e-6, 60, false, "a timeout in seconds", 0.02);
+        spec->retries = uint32_t(o.Unsigned("retries", 0, 30, "a resend count", 8));
         ParseInstances(JsonObject(o.File(), o.PathOf("instances"),
                                   o.Require("instances", "an object {type: [middlebox nodes]}"),
                                   "an object {type: [middlebox nodes]}"),
                        raw.at("instances"), spec.get());
-        const json& policies = o.Array("policies", "an array of {name, match, types}", true);
-        for (size_t i = 0; i < policies.size(); ++i)
-        {
-            spec->policies.push_back(ParsePolicy(
-                JsonObject(o.File(), o.PathOf("policies") + "[" + std::to_string(i) + "]",
-                           policies[i], "a policy {name, match, types}"),
-                policies[i], i, *spec));
-        }
+        spec->policies = ParsePolicies(o, *spec);
         const json& triggers = o.Array("triggers", "an array of triggers", false);
         for (size_t i = 0; i < triggers.size(); ++i)
         {
@@ -169,6 +167,43 @@ private:
         }
     }
 
+    /// o.policies: a policy set, bounded to what one policy message carries.
+    std::vector<TypePolicySpec> ParsePolicies(const JsonObject& o, const PolicyServerSpec& spec)
+    {
+        const json& policies = o.Array("policies", "an array of {name, match, types}", true);
+        std::vector<TypePolicySpec> out;
+        size_t bytes = dysco::kPolicyUpdateHeaderBytes;
+        for (size_t i = 0; i < policies.size(); ++i)
+        {
+            const JsonObject p(o.File(), o.PathOf("policies") + "[" + std::to_string(i) + "]",
+                               policies[i], "a policy {name, match, types}");
+            out.push_back(ParsePolicy(p, policies[i], i, spec));
+            if (out.back().name.size() > 255)
+            {
+                p.Fail("name", "a policy name has at most 255 bytes");
+            }
+            std::vector<size_t> slots; // at most every instance of each type is live
+            for (const auto& type : out.back().types)
+            {
+                for (const auto& [name, nodes] : spec.instances)
+                {
+                    if (name == type)
+                    {
+                        slots.push_back(nodes.size());
+                    }
+                }
+            }
+            bytes += dysco::PolicyEntryBytes(out.back().name.size(), slots);
+        }
+        if (bytes > dysco::kPolicyMessageMaxBytes)
+        {
+            o.Fail("policies", "the set takes " + std::to_string(bytes) +
+                                   " bytes as a policy message; one message holds at most " +
+                                   std::to_string(dysco::kPolicyMessageMaxBytes));
+        }
+        return out;
+    }
+
     TypePolicySpec ParsePolicy(const JsonObject& o, const json& raw, size_t index,
                                const PolicyServerSpec& spec)
     {
@@ -195,13 +230,28 @@ private:
     PolicyTriggerSpec ParseTrigger(const JsonObject& o, const json& raw,
                                    const PolicyServerSpec& spec)
     {
-        o.AllowOnly({"at_s", "action", "match", "type", "position", "instance"});
+        o.AllowOnly({"at_s", "action", "match", "type", "position", "instance", "policies"});
         PolicyTriggerSpec t;
         t.atS = o.Number("at_s", 0, 1e6, false, "a trigger time in seconds");
-        const std::string action = o.String("action", "\"insert\", \"replace\" or \"delete\"");
+        const std::string action =
+            o.String("action", "\"insert\", \"replace\", \"delete\" or \"update\"");
         Match(o, raw, &t.match);
         const bool insert = action == "insert";
-        if (insert || action == "delete")
+        if (action != "update")
+        {
+            Forbid(o, "policies", "only \"update\" takes a policy set");
+        }
+        if (action == "update")
+        {
+            t.action = PolicyTriggerAction::kUpdate;
+            for (const char* key : {"match", "type", "position", "instance"})
+            {
+                Forbid(o, key, "update replaces the policy set; it takes \"policies\" only");
+            }
+            o.Require("policies", "an array of {name, match, types}");
+            t.policies = ParsePolicies(o, spec);
+        }
+        else if (insert || action == "delete")
         {
             t.action = insert ? PolicyTriggerAction::kInsert : PolicyTriggerAction::kDelete;
             t.type = TypeRef(o, "type", o.Require("type", "a middlebox type"), spec);
@@ -240,7 +290,7 @@ private:
         }
         else
         {
-            o.Fail("action", "expected \"insert\", \"replace\" or \"delete\", got " +
+            o.Fail("action", "expected \"insert\", \"replace\", \"delete\" or \"update\", got " +
                                  DescribeJson(raw.at("action")));
         }
         return t;

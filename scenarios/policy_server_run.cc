@@ -5,6 +5,7 @@
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 #include "policy_server_spec.h"
 
 #include <algorithm>
@@ -37,9 +38,20 @@ PolicyServerRun::Install()
                            EnumValue(spec.leastLoaded ? DyscoPolicyServer::LEAST_LOADED
                                                       : DyscoPolicyServer::ROUND_ROBIN));
     m_server->SetAttribute("DistributionDelay", TimeValue(Seconds(spec.distributionDelayS)));
+    m_server->SetAttribute("Rto", TimeValue(Seconds(spec.rtoS)));
+    m_server->SetAttribute("Retries", UintegerValue(spec.retries));
     for (size_t n = 0; n < s.nodes.size(); ++n)
     {
-        m_server->AddAgent(m_ctx.Agent(n), s.nodes[n].role == NodeRole::kHost);
+        Ptr<DyscoPolicyClient> client;
+        if (s.nodes[n].role == NodeRole::kHost && n != spec.node)
+        {
+            client = CreateObject<DyscoPolicyClient>();
+            client->SetAgent(m_ctx.Agent(n));
+            m_ctx.nodes.Get(uint32_t(n))->AddApplication(client);
+            client->SetStartTime(Seconds(0));
+            m_clients.emplace_back(n, client);
+        }
+        m_server->AddAgent(m_ctx.Agent(n), client);
     }
     for (const auto& [type, nodes] : spec.instances)
     {
@@ -50,14 +62,19 @@ PolicyServerRun::Install()
     }
     for (const auto& p : spec.policies)
     {
-        m_server->AddPolicy({p.name, ResolvePredicate(p.match, m_ctx.plan), p.types});
+        m_server->AddPolicy(Resolve(p));
     }
     for (const auto& t : spec.triggers)
     {
         DyscoPolicyTrigger trig;
         trig.action = t.action == PolicyTriggerAction::kInsert    ? DyscoPolicyTrigger::INSERT
                       : t.action == PolicyTriggerAction::kReplace ? DyscoPolicyTrigger::REPLACE
+                      : t.action == PolicyTriggerAction::kUpdate  ? DyscoPolicyTrigger::UPDATE
                                                                   : DyscoPolicyTrigger::DELETE;
+        for (const auto& p : t.policies)
+        {
+            trig.policies.push_back(Resolve(p));
+        }
         trig.at = Seconds(t.atS);
         trig.predicate = ResolvePredicate(t.match, m_ctx.plan);
         trig.type = t.type;
@@ -68,6 +85,12 @@ PolicyServerRun::Install()
     m_server->SetActionSink([this](const DyscoPolicyAction& a) { Act(a); });
     m_ctx.nodes.Get(uint32_t(spec.node))->AddApplication(m_server);
     m_server->SetStartTime(Seconds(0));
+}
+
+DyscoTypePolicy
+PolicyServerRun::Resolve(const TypePolicySpec& p) const
+{
+    return {p.name, ResolvePredicate(p.match, m_ctx.plan), p.types};
 }
 
 void
@@ -125,13 +148,13 @@ PolicyServerRun::Collect(RunResult* r)
     const PolicyServerSpec& spec = *m_ctx.scenario.policyServer;
     const auto& assignments = m_server->GetAssignments();
     std::ostringstream log;
-    log << "time_s,event,stream,policy,chain\n";
+    log << "time_s,event,stream,policy,version,chain\n";
     std::map<uint32_t, uint64_t> assigned;
     for (const auto& e : m_server->GetLog())
     {
         const DyscoPolicyAssignment& a = assignments[e.assignment];
         log << e.at.GetSeconds() << "," << e.event << "," << m_ctx.StreamOf(a.session) << ","
-            << spec.policies[a.policy].name << "," << Chain(e.chain) << "\n";
+            << a.policy << "," << a.version << "," << Chain(e.chain) << "\n";
         if (e.event == "assign")
         {
             for (uint32_t i : e.chain)
@@ -169,6 +192,59 @@ PolicyServerRun::Collect(RunResult* r)
     }
     r->extraCsv["policy_server.csv"] = log.str();
     r->extraCsv["policy_instances.csv"] = inst.str();
+    CollectDistribution(r);
+}
+
+void
+PolicyServerRun::CollectDistribution(RunResult* r)
+{
+    std::ostringstream csv;
+    csv << "agent,version,sent_s,transmissions,acked_s,gave_up,superseded,applied_s\n";
+    for (const auto& d : m_server->GetDeliveries())
+    {
+        csv << m_ctx.NameOf(d.agent) << "," << d.version << "," << d.sent.GetSeconds() << ","
+            << d.transmissions << ",";
+        if (!d.acked.IsNegative())
+        {
+            csv << d.acked.GetSeconds();
+        }
+        csv << "," << (d.gaveUp ? 1 : 0) << "," << (d.superseded ? 1 : 0) << ",";
+        for (const auto& [node, client] : m_clients)
+        {
+            for (const auto& a : client->GetApplied())
+            {
+                if (m_ctx.AgentAddress(node) == d.agent && a.version == d.version)
+                {
+                    csv << a.at.GetSeconds();
+                }
+            }
+        }
+        csv << "\n";
+    }
+    r->extraCsv["policy_distribution.csv"] = csv.str();
+
+    const DyscoPolicyServerCounters& c = m_server->GetCounters();
+    MiddleboxResult m;
+    m.node = m_ctx.scenario.nodes[m_ctx.scenario.policyServer->node].name;
+    m.kind = "policy_server";
+    m.counters = {{"versions", c.versions},
+                  {"messages_sent", c.sent},
+                  {"retransmissions", c.retransmissions},
+                  {"acks", c.acks},
+                  {"stale_acks", c.staleAcks},
+                  {"malformed_dropped", c.malformed},
+                  {"give_ups", c.giveUps},
+                  {"agents", m_clients.size()}};
+    uint64_t latest = 0;
+    for (const auto& [node, client] : m_clients)
+    {
+        latest += client->GetVersion() == m_server->GetVersion();
+        m.counters["agent_malformed_dropped"] += client->GetMalformed();
+        m.counters["agent_duplicates"] += client->GetDuplicates();
+        m.counters["agent_stale"] += client->GetStale();
+    }
+    m.counters["agents_on_latest"] = latest;
+    r->middleboxes.push_back(m);
 }
 
 } // namespace dyscosim

@@ -2,14 +2,14 @@
 # libFuzzer targets (fuzz/README.md), built with clang + ASan + UBSan into build-fuzz/.
 #   tools/fuzz.sh --build                 configure and build build-fuzz (targets and tests)
 #   tools/fuzz.sh TARGET SECONDS [ARGS]   run one target (packet, syn_payload, control, agent,
-#                                         trace, scenario) for SECONDS; ARGS go to libFuzzer
+#                                         policy_message, trace, scenario) for SECONDS; ARGS go to libFuzzer
 #   tools/fuzz.sh all SECONDS             every target in turn
 #   tools/fuzz.sh --seeds                 regenerate fuzz/corpus from real packets and files
 # New inputs go to build-fuzz/fuzz/corpus/TARGET, crashes to build-fuzz/fuzz/TARGET-crash-*.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${DYSCO_FUZZ_BUILD:-build-fuzz}
-TARGETS=(packet syn_payload control agent trace scenario)
+TARGETS=(packet syn_payload control agent policy_message trace scenario)
 
 configure() {
     cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -48,7 +48,7 @@ all)
         run "$t" "${2:?seconds}"
     done
     ;;
-packet | syn_payload | control | agent | trace | scenario)
+packet | syn_payload | control | agent | policy_message | trace | scenario)
     run "$1" "${2:?seconds}" "${@:3}"
     ;;
 *)

@@ -22,6 +22,8 @@ using Entry = int (*)(const uint8_t* data, size_t size);
 int FuzzPacket(const uint8_t* data, size_t size);
 /// A SYN address-list payload: strict decode; decode(encode(x)) == x both ways.
 int FuzzSynPayload(const uint8_t* data, size_t size);
+/// A policy distribution datagram: strict decode; decode(encode(x)) == x both ways.
+int FuzzPolicyMessage(const uint8_t* data, size_t size);
 /// A control message (UDP payload or whole IPv4/UDP packet): decode/encode round trips.
 int FuzzControl(const uint8_t* data, size_t size);
 /// Three agents (client A, middlebox B, server D) driven by a script of packets, timers and

@@ -21,7 +21,8 @@ Targets()
     std::vector<Target> t{{"packet", FuzzPacket},
                           {"syn_payload", FuzzSynPayload},
                           {"control", FuzzControl},
-                          {"agent", FuzzAgent}};
+                          {"agent", FuzzAgent},
+                          {"policy_message", FuzzPolicyMessage}};
 #ifdef DYSCO_FUZZ_HAVE_TRACE
     t.push_back({"trace", FuzzTrace});
 #endif

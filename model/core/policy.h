@@ -67,6 +67,14 @@ class PolicyTable
 public:
     void Add(Policy p) { m_policies.push_back(std::move(p)); }
     void Clear() { m_policies.clear(); }
+    /// Keeps the first `n` policies (a policy set applied on top of them is replaced whole).
+    void Truncate(size_t n)
+    {
+        if (n < m_policies.size())
+        {
+            m_policies.resize(n);
+        }
+    }
     size_t Size() const { return m_policies.size(); }
 
     /// The first policy whose predicate matches, or nullptr.

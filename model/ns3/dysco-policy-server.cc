@@ -1,8 +1,11 @@
 #include "dysco-policy-server.h"
 
 #include "ns3/enum.h"
+#include "ns3/inet-socket-address.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/udp-socket-factory.h"
+#include "ns3/uinteger.h"
 
 #include <algorithm>
 
@@ -24,19 +27,31 @@ DyscoPolicyServer::GetTypeId()
                           EnumValue(ROUND_ROBIN), MakeEnumAccessor(&DyscoPolicyServer::m_strategy),
                           MakeEnumChecker(ROUND_ROBIN, "round_robin", LEAST_LOADED, "least_loaded"))
             .AddAttribute("DistributionDelay",
-                          "From the application's start until the agents hold the policies.",
+                          "From the application's start until it sends the first policy version.",
                           TimeValue(MilliSeconds(1)), MakeTimeAccessor(&DyscoPolicyServer::m_delay),
-                          MakeTimeChecker());
+                          MakeTimeChecker())
+            .AddAttribute("Rto", "First retransmission timeout of a policy message (doubles).",
+                          TimeValue(MilliSeconds(20)), MakeTimeAccessor(&DyscoPolicyServer::m_rto),
+                          MakeTimeChecker(Time(1)))
+            .AddAttribute("Retries", "Resends of an unacked policy message before giving up.",
+                          UintegerValue(8), MakeUintegerAccessor(&DyscoPolicyServer::m_retries),
+                          MakeUintegerChecker<uint32_t>(0, 30));
     return tid;
 }
 
 DyscoPolicyServer::DyscoPolicyServer() = default;
 
 void
-DyscoPolicyServer::AddAgent(Ptr<DyscoAgent> agent, bool first)
+DyscoPolicyServer::AddAgent(Ptr<DyscoAgent> agent, Ptr<DyscoPolicyClient> client)
 {
     m_agents.push_back(agent);
-    m_first.push_back(first);
+    if (client)
+    {
+        m_clients.push_back(client);
+        Receiver r;
+        r.address = agent->GetAddress().Get();
+        m_receivers.push_back(r);
+    }
 }
 
 void
@@ -78,7 +93,15 @@ DyscoPolicyServer::GetLoad(uint32_t instance) const
 void
 DyscoPolicyServer::StartApplication()
 {
-    m_events.push_back(Simulator::Schedule(m_delay, &DyscoPolicyServer::Distribute, this));
+    m_socket = Socket::CreateSocket(GetNode(), UdpSocketFactory::GetTypeId());
+    m_socket->Bind();
+    m_socket->SetRecvCallback(MakeCallback(&DyscoPolicyServer::HandleRead, this));
+    for (auto& client : m_clients)
+    {
+        client->TraceConnectWithoutContext("Assign",
+                                           MakeCallback(&DyscoPolicyServer::OnAssign, this));
+    }
+    m_events.push_back(Simulator::Schedule(m_delay, &DyscoPolicyServer::Publish, this));
     for (size_t t = 0; t < m_triggers.size(); ++t)
     {
         const Time in = std::max(Time(0), m_triggers[t].at - Simulator::Now());
@@ -98,61 +121,172 @@ DyscoPolicyServer::StopApplication()
     {
         e.Cancel();
     }
+    for (auto& r : m_receivers)
+    {
+        r.timer.Cancel();
+    }
+    if (m_socket)
+    {
+        m_socket->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+        m_socket->Close();
+    }
 }
 
 void
 DyscoPolicyServer::DoDispose()
 {
     m_agents.clear();
+    m_clients.clear();
+    m_socket = nullptr;
     m_sink = nullptr;
     Application::DoDispose();
 }
 
 void
-DyscoPolicyServer::Distribute()
+DyscoPolicyServer::Publish()
 {
-    for (size_t a = 0; a < m_agents.size(); ++a)
+    dysco::PolicyMessage m;
+    m.version = m_version + 1;
+    m.strategy = m_strategy == LEAST_LOADED ? dysco::PolicyStrategy::kLeastLoaded
+                                            : dysco::PolicyStrategy::kRoundRobin;
+    for (const auto& p : m_policies)
     {
-        if (!m_first[a])
+        dysco::PolicyEntry e;
+        e.name = p.name;
+        e.predicate = p.predicate;
+        for (const auto& type : p.types)
         {
-            continue;
+            std::vector<uint32_t> live;
+            auto it = m_types.find(type);
+            for (const Instance& i :
+                 it == m_types.end() ? std::vector<Instance>{} : it->second.instances)
+            {
+                if (!i.drained)
+                {
+                    live.push_back(i.address);
+                }
+            }
+            if (live.empty())
+            {
+                NS_LOG_WARN("no instance of type " << type << " left; the chain skips it");
+                continue;
+            }
+            e.slots.push_back(live);
         }
-        Ptr<DyscoAgent> agent = m_agents[a];
-        const uint32_t address = agent->GetAddress().Get();
-        for (size_t p = 0; p < m_policies.size(); ++p)
+        m.policies.push_back(e);
+    }
+    auto bytes = dysco::EncodePolicyMessage(m);
+    if (bytes.empty())
+    {
+        ++m_counters.unencodable; // the loader bounds the sets, so only a direct user gets here
+        NS_LOG_WARN("policy set too large for one message; version " << m.version << " not sent");
+        return;
+    }
+    m_version = m.version;
+    m_message = std::move(bytes);
+    ++m_counters.versions;
+    for (size_t r = 0; r < m_receivers.size(); ++r)
+    {
+        Receiver& rc = m_receivers[r];
+        rc.timer.Cancel();
+        if (rc.delivery != SIZE_MAX && m_deliveries[rc.delivery].acked.IsNegative() &&
+            !m_deliveries[rc.delivery].gaveUp)
         {
-            dysco::Policy policy;
-            policy.name = m_policies[p].name;
-            policy.predicate = m_policies[p].predicate;
-            policy.choose = [this, p, address](const dysco::FiveTuple& t)
-            { return Choose(p, address, t); };
-            agent->AddPolicy(policy);
+            m_deliveries[rc.delivery].superseded = true;
         }
+        DyscoPolicyDelivery d;
+        d.agent = rc.address;
+        d.version = m_version;
+        d.sent = Simulator::Now();
+        m_deliveries.push_back(d);
+        rc.delivery = m_deliveries.size() - 1;
+        Transmit(r);
     }
 }
 
-std::vector<uint32_t>
-DyscoPolicyServer::Choose(size_t policy, uint32_t agent, const dysco::FiveTuple& session)
+void
+DyscoPolicyServer::Transmit(size_t r)
+{
+    Receiver& rc = m_receivers[r];
+    DyscoPolicyDelivery& d = m_deliveries[rc.delivery];
+    m_socket->SendTo(Create<Packet>(m_message.data(), m_message.size()), 0,
+                     InetSocketAddress(Ipv4Address(rc.address), dysco::kPolicyPort));
+    ++m_counters.sent;
+    m_counters.retransmissions += d.transmissions > 0;
+    const Time rto = m_rto * int64_t(1u << std::min<uint32_t>(d.transmissions, 20));
+    ++d.transmissions;
+    rc.timer = Simulator::Schedule(rto, &DyscoPolicyServer::OnTimeout, this, r);
+}
+
+void
+DyscoPolicyServer::OnTimeout(size_t r)
+{
+    DyscoPolicyDelivery& d = m_deliveries[m_receivers[r].delivery];
+    if (d.transmissions > m_retries)
+    {
+        d.gaveUp = true;
+        ++m_counters.giveUps;
+        NS_LOG_WARN("policy version " << d.version << " to " << Ipv4Address(d.agent)
+                                      << " unacked after " << d.transmissions << " transmissions");
+        return;
+    }
+    Transmit(r);
+}
+
+void
+DyscoPolicyServer::HandleRead(Ptr<Socket> socket)
+{
+    Address from;
+    while (Ptr<Packet> p = socket->RecvFrom(from))
+    {
+        std::vector<uint8_t> bytes(p->GetSize());
+        p->CopyData(bytes.data(), bytes.size());
+        dysco::PolicyMessage m;
+        if (dysco::DecodePolicyMessage(bytes.data(), bytes.size(), &m) !=
+                dysco::PolicyDecodeError::kNone ||
+            m.type != dysco::PolicyMessageType::kAck || !InetSocketAddress::IsMatchingType(from))
+        {
+            ++m_counters.malformed;
+            continue;
+        }
+        const uint32_t agent = InetSocketAddress::ConvertFrom(from).GetIpv4().Get();
+        auto it = std::find_if(m_receivers.begin(), m_receivers.end(),
+                               [&](const Receiver& r) { return r.address == agent; });
+        if (it == m_receivers.end() || it->delivery == SIZE_MAX)
+        {
+            ++m_counters.malformed;
+            continue;
+        }
+        DyscoPolicyDelivery& d = m_deliveries[it->delivery];
+        if (m.version != d.version || !d.acked.IsNegative())
+        {
+            ++m_counters.staleAcks;
+            continue;
+        }
+        d.acked = Simulator::Now();
+        ++m_counters.acks;
+        it->timer.Cancel();
+    }
+}
+
+void
+DyscoPolicyServer::OnAssign(uint32_t agent, const dysco::FiveTuple& session,
+                            const std::string& policy, uint32_t version,
+                            const std::vector<uint32_t>& chain)
 {
     DyscoPolicyAssignment a;
     a.session = session;
     a.policy = policy;
+    a.version = version;
     a.firstAgent = agent;
-    for (const auto& type : m_policies[policy].types)
+    a.chain = chain;
+    for (uint32_t instance : chain)
     {
-        const uint32_t instance = Pick(type, 0);
-        if (instance == 0)
-        {
-            NS_LOG_WARN("no instance of type " << type << " left; the chain skips it");
-            continue;
-        }
-        a.chain.push_back(instance);
         Load(instance, +1);
     }
     m_assignments.push_back(a);
     m_bySession[session] = m_assignments.size() - 1;
     Log("assign", m_assignments.size() - 1);
-    return a.chain;
 }
 
 uint32_t
@@ -252,6 +386,13 @@ DyscoPolicyServer::Fire(size_t t)
         {
             i->drained = true; // before picking: new sessions avoid it from now on
         }
+        Publish(); // agents learn the instance is gone
+    }
+    else if (trig.action == DyscoPolicyTrigger::UPDATE)
+    {
+        m_policies = trig.policies;
+        Publish();
+        return; // live sessions keep their chains
     }
     for (size_t k = 0; k < m_assignments.size(); ++k)
     {

@@ -1,15 +1,18 @@
 // The policy server (issue 6): holds policies on middlebox *types* (predicate -> types),
-// the instances (agent addresses) of each type, and picks instances per session, round robin
-// or least loaded (load = live sessions the server assigned to an instance). At given times it
-// reconfigures every live session matching a predicate: insert a type (a scrubber for a
-// traffic class), replace an instance (maintenance: drain it), delete a type (proxies).
+// the instances (agent addresses) of each type, and the strategy by which agents pick an
+// instance per session (round robin, or least loaded). At given times it reconfigures every
+// live session matching a predicate: insert a type (a scrubber for a traffic class), replace an
+// instance (maintenance: drain it), delete a type (proxies); triggers pick instances by the
+// same strategy, with the load the server counts (live sessions on an instance).
 //
-// Distribution is an in-simulator call, not UDP messages: DistributionDelay after the
-// application starts, each agent's PolicyTable gets the policies, whose `choose` hook asks
-// this server (synchronously) for a new session's instances. A wire protocol would add a
-// codec, a socket per agent and a per-SYN round trip (or local instance state that the
-// server can only see with a lag) without exercising any more of Dysco; the delay models
-// when agents learn the policies. Sessions whose first SYN comes earlier go unchained.
+// Distribution is a protocol over the simulated network: the server sends each receiving
+// agent's DyscoPolicyClient the whole current policy set (a version) as one UDP datagram
+// (core/policy_message.h), each type resolved to its live instances, and resends it every RTO
+// (doubling) until the agent acks that version or Retries resends went unanswered (a give-up,
+// counted). A new version (an `update` trigger, or a drained instance) replaces the one in
+// flight. The first version leaves DistributionDelay after the start; sessions whose first SYN
+// leaves before their agent applied one go unchained. Agents choose the instances of each
+// session and report the choice (the client's Assign trace), which the server records.
 //
 // Reconfigurations go to a sink (the scenario runner's ReconfigDriver records and retries
 // them); without one the server calls DyscoAgent::Reconfigure / RequestDeletion itself.
@@ -18,7 +21,9 @@
 
 #include "core/policy.h"
 #include "dysco-agent.h"
+#include "dysco-policy-client.h"
 #include "ns3/application.h"
+#include "ns3/socket.h"
 
 #include <functional>
 #include <map>
@@ -47,6 +52,7 @@ struct DyscoPolicyTrigger
         REPLACE, ///< move sessions off instance `drain` (to another of its type); new
                  ///< sessions no longer get it
         DELETE,  ///< the first instance of `type` in the chain leaves it (RequestDeletion)
+        UPDATE,  ///< `policies` become the new policy set (a new version for every agent)
     };
     Action action = INSERT;
     Time at;
@@ -54,6 +60,7 @@ struct DyscoPolicyTrigger
     std::string type;
     size_t position = SIZE_MAX;
     uint32_t drain = 0;
+    std::vector<DyscoTypePolicy> policies;
 };
 
 /// One reconfiguration the server asks for: either `deleteNode` leaves the chain, or
@@ -72,10 +79,36 @@ struct DyscoPolicyAction
 struct DyscoPolicyAssignment
 {
     dysco::FiveTuple session;
-    size_t policy = 0;
-    uint32_t firstAgent = 0; ///< the agent that asked (the session's left end)
+    std::string policy;
+    uint32_t version = 0;    ///< of the policy set the agent chose it by
+    uint32_t firstAgent = 0; ///< the agent that chose it (the session's left end)
     std::vector<uint32_t> chain;
     bool closed = false;
+};
+
+/// One policy version's delivery to one agent.
+struct DyscoPolicyDelivery
+{
+    uint32_t agent = 0;
+    uint32_t version = 0;
+    Time sent;                  ///< first transmission
+    Time acked = Time(-1);      ///< negative: never acked
+    uint32_t transmissions = 0; ///< first one included
+    bool gaveUp = false;        ///< Retries resends went unanswered
+    bool superseded = false;    ///< a newer version replaced it before its ack
+};
+
+/// The distribution protocol's counters.
+struct DyscoPolicyServerCounters
+{
+    uint64_t versions = 0; ///< policy sets published
+    uint64_t sent = 0;     ///< update datagrams, retransmissions included
+    uint64_t retransmissions = 0;
+    uint64_t acks = 0;      ///< acks of the version in flight
+    uint64_t staleAcks = 0; ///< acks of another version, or a duplicate
+    uint64_t malformed = 0; ///< datagrams that are not an ack, dropped
+    uint64_t giveUps = 0;
+    uint64_t unencodable = 0; ///< sets that did not fit one message (never sent)
 };
 
 /// Something the server did: "assign", "insert", "replace", "delete" or "close".
@@ -100,10 +133,10 @@ public:
     static TypeId GetTypeId();
     DyscoPolicyServer();
 
-    /// An agent the server acts on and hears closes from; `first`: it also gets the policies
-    /// (a node whose stack opens sessions; routers and middleboxes would chain SYNs they
-    /// only forward if a policy matched them).
-    void AddAgent(Ptr<DyscoAgent> agent, bool first);
+    /// An agent the server acts on and hears closes from; with a `client` (on a node whose
+    /// stack opens sessions) it is also sent the policies. Routers and middleboxes get none:
+    /// they would chain SYNs they only forward if a policy matched them.
+    void AddAgent(Ptr<DyscoAgent> agent, Ptr<DyscoPolicyClient> client = nullptr);
     void AddPolicy(const DyscoTypePolicy& policy);
     /// Instances are chosen in the order they are added (ties of least loaded too).
     void AddInstance(const std::string& type, Ipv4Address instance);
@@ -112,6 +145,9 @@ public:
 
     const std::vector<DyscoPolicyAssignment>& GetAssignments() const { return m_assignments; }
     const std::vector<DyscoPolicyLogEntry>& GetLog() const { return m_log; }
+    const std::vector<DyscoPolicyDelivery>& GetDeliveries() const { return m_deliveries; }
+    const DyscoPolicyServerCounters& GetCounters() const { return m_counters; }
+    uint32_t GetVersion() const { return m_version; } ///< the latest published
     /// Live sessions the server counts on `instance`.
     uint32_t GetLoad(uint32_t instance) const;
 
@@ -132,8 +168,13 @@ private:
     void StopApplication() override;
     void DoDispose() override;
 
-    void Distribute();
-    std::vector<uint32_t> Choose(size_t policy, uint32_t agent, const dysco::FiveTuple& session);
+    /// The current policies as version m_version + 1, to every receiving agent.
+    void Publish();
+    void Transmit(size_t receiver);
+    void OnTimeout(size_t receiver);
+    void HandleRead(Ptr<Socket> socket);
+    void OnAssign(uint32_t agent, const dysco::FiveTuple& session, const std::string& policy,
+                  uint32_t version, const std::vector<uint32_t>& chain);
     /// An instance of `type` by the strategy, skipping drained ones and `avoid`; 0 if none.
     uint32_t Pick(const std::string& type, uint32_t avoid);
     Instance* Find(uint32_t address, std::string* type = nullptr);
@@ -145,10 +186,26 @@ private:
     bool Live(const DyscoPolicyAssignment& a);
     Ptr<DyscoAgent> AgentAt(uint32_t address);
 
+    /// An agent the policies go to, and the delivery in flight (index into m_deliveries).
+    struct Receiver
+    {
+        uint32_t address = 0;
+        size_t delivery = SIZE_MAX;
+        EventId timer;
+    };
+
     Strategy m_strategy = ROUND_ROBIN;
     Time m_delay;
+    Time m_rto;
+    uint32_t m_retries = 0;
     std::vector<Ptr<DyscoAgent>> m_agents;
-    std::vector<bool> m_first; ///< per agent: gets the policies
+    std::vector<Ptr<DyscoPolicyClient>> m_clients;
+    std::vector<Receiver> m_receivers;
+    Ptr<Socket> m_socket;
+    uint32_t m_version = 0;
+    std::vector<uint8_t> m_message; ///< the current version, encoded
+    std::vector<DyscoPolicyDelivery> m_deliveries;
+    DyscoPolicyServerCounters m_counters;
     std::vector<DyscoTypePolicy> m_policies;
     std::map<std::string, Type> m_types;
     std::vector<DyscoPolicyTrigger> m_triggers;

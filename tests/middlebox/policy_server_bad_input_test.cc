@@ -89,8 +89,8 @@ TEST(PolicyServerInput, TriggersAreCheckedAgainstTypesInstancesAndTheRun)
         "type": "monitor"}])"),
                 "$.policy_server.triggers[0].at_s: triggers at 5 s, not before the stop time");
     ExpectError(Server(kPolicy, R"(, "triggers": [{"at_s": 1, "action": "drop"}])"),
-                "$.policy_server.triggers[0].action: expected \"insert\", \"replace\" or "
-                "\"delete\"");
+                "$.policy_server.triggers[0].action: expected \"insert\", \"replace\", "
+                "\"delete\" or \"update\"");
     ExpectError(Server(kPolicy, R"(, "triggers": [{"at_s": 1, "action": "replace",
         "instance": "x"}])"),
                 "$.policy_server.triggers[0].instance: type \"scrubber\" has no other instance");
@@ -103,4 +103,35 @@ TEST(PolicyServerInput, TriggersAreCheckedAgainstTypesInstancesAndTheRun)
     ExpectError(Server(kPolicy, R"(, "triggers": [{"at_s": 1, "action": "delete",
         "type": "monitor", "position": 0}])"),
                 "$.policy_server.triggers[0].position: only \"insert\" takes a position");
+}
+
+TEST(PolicyServerInput, DistributionSettingsAndUpdatesNameTheirPath)
+{
+    ExpectError(Server(kPolicy, R"(, "rto_s": 0)"), "$.policy_server.rto_s");
+    ExpectError(Server(kPolicy, R"(, "retries": 31)"), "$.policy_server.retries");
+    ExpectError(Server(kPolicy, R"(, "retries": "many")"), "$.policy_server.retries");
+    ExpectError(Server(kPolicy, R"(, "triggers": [{"at_s": 1, "action": "update"}])"),
+                "$.policy_server.triggers[0].policies: missing");
+    ExpectError(Server(kPolicy, R"(, "triggers": [{"at_s": 1, "action": "update",
+        "policies": [{"types": ["scrubbr"]}]}])"),
+                "$.policy_server.triggers[0].policies[0].types[0]: unknown middlebox type "
+                "\"scrubbr\"");
+    ExpectError(Server(kPolicy, R"(, "triggers": [{"at_s": 1, "action": "update",
+        "match": {"dst_ports": 80}, "policies": []}])"),
+                "$.policy_server.triggers[0].match: update replaces the policy set");
+    ExpectError(Server(kPolicy, R"(, "triggers": [{"at_s": 1, "action": "insert",
+        "type": "monitor", "policies": []}])"),
+                "$.policy_server.triggers[0].policies: only \"update\" takes a policy set");
+    // 40 policies with long names do not fit one policy message (1400 bytes).
+    std::string many = "[";
+    for (int i = 0; i < 40; ++i)
+    {
+        many += std::string(i ? "," : "") + R"({"name": ")" + std::string(40, 'a' + i % 26) +
+                std::to_string(i) + R"(", "types": ["monitor", "scrubber"]})";
+    }
+    many += "]";
+    ExpectError(Server(many), "$.policy_server.policies: the set takes");
+    ExpectError(Server(kPolicy, R"(, "triggers": [{"at_s": 1, "action": "update", "policies": )" +
+                                    many + "}]"),
+                "$.policy_server.triggers[0].policies: the set takes");
 }

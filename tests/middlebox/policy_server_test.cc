@@ -3,6 +3,7 @@
 // scenario's session start order (round robin) or replayed from the server's own assign/close
 // log (least loaded), and the maintenance and insert triggers are judged by the sessions they
 // moved, the instances' monitors and the trace checker.
+#include "csv_rows.h"
 #include "scenarios/dyscosim_process.h"
 
 #include <algorithm>
@@ -19,42 +20,7 @@ using json = nlohmann::json;
 namespace
 {
 
-using Row = std::map<std::string, std::string>;
-
-std::vector<Row>
-ReadCsv(const std::string& path)
-{
-    std::istringstream in(ReadFile(path));
-    std::string line;
-    std::vector<std::string> header;
-    std::vector<Row> rows;
-    while (std::getline(in, line))
-    {
-        std::vector<std::string> cells;
-        std::stringstream ls(line);
-        std::string cell;
-        while (std::getline(ls, cell, ','))
-        {
-            cells.push_back(cell);
-        }
-        if (!line.empty() && line.back() == ',')
-        {
-            cells.emplace_back();
-        }
-        if (header.empty())
-        {
-            header = cells;
-            continue;
-        }
-        Row row;
-        for (size_t i = 0; i < header.size() && i < cells.size(); ++i)
-        {
-            row[header[i]] = cells[i];
-        }
-        rows.push_back(row);
-    }
-    return rows;
-}
+using Row = CsvRow;
 
 struct ServerRun
 {
