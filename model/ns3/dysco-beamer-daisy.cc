@@ -25,23 +25,23 @@ DyscoBeamerDaisy::GetTypeId()
 bool
 DyscoBeamerDaisy::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevice */)
 {
-    if (!m_table || packet.size() < 20 || packet[9] != dysco::kProtoTcp)
+    if (!m_table)
     {
         return true;
     }
-    dysco::PacketView v(packet.data(), packet.size());
-    if (v.Parse() != dysco::ParseError::kOk)
+    auto v = ParseTcp(packet);
+    if (!v)
     {
         return true;
     }
-    const dysco::FiveTuple t = v.Tuple();
+    const dysco::FiveTuple t = v->Tuple();
     if (t.dstIp != m_table->BackendAddress(m_self))
     {
         return true; // forwarded through this host, or its own traffic
     }
     dysco::FiveTuple session = t;
     session.dstIp = m_table->Vip();
-    const uint8_t flags = v.Flags();
+    const uint8_t flags = v->Flags();
     if ((flags & dysco::tcpflag::kSyn) && !(flags & dysco::tcpflag::kAck))
     {
         m_sessions.insert(session);
@@ -58,7 +58,7 @@ DyscoBeamerDaisy::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevi
     }
     dysco::FiveTuple after = t;
     after.dstIp = m_table->BackendAddress(b.previous);
-    v.SetTuple(after);
+    v->SetTuple(after);
     ++m_forwarded;
     m_rewriteTrace(t, after);
     return true;

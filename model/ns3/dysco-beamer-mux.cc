@@ -24,21 +24,21 @@ DyscoBeamerMux::GetTypeId()
 bool
 DyscoBeamerMux::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevice */)
 {
-    if (!m_table || packet.size() < 20 || packet[9] != dysco::kProtoTcp)
+    if (!m_table)
     {
         return true;
     }
-    dysco::PacketView v(packet.data(), packet.size());
-    if (v.Parse() != dysco::ParseError::kOk)
+    auto v = ParseTcp(packet);
+    if (!v)
     {
         return true;
     }
-    const dysco::FiveTuple t = v.Tuple();
+    const dysco::FiveTuple t = v->Tuple();
     dysco::FiveTuple after = t;
     if (t.dstIp == m_table->Vip())
     {
         after.dstIp = m_table->BackendAddress(m_table->At(m_table->BucketOf(t)).current);
-        v.SetTuple(after);
+        v->SetTuple(after);
         ++m_steered;
         m_rewriteTrace(t, after);
     }
@@ -46,7 +46,7 @@ DyscoBeamerMux::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevice
              m_table->BackendIndex(t.dstIp) == BeamerBucketTable::kNone)
     {
         after.srcIp = m_table->Vip(); // a backend's reply: the client knows the VIP only
-        v.SetTuple(after);
+        v->SetTuple(after);
         ++m_replies;
     }
     return true;

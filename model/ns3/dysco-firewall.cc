@@ -85,22 +85,18 @@ DyscoFirewall::Drop(const dysco::FiveTuple& t, DropReason reason)
 bool
 DyscoFirewall::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice)
 {
-    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp)
-    {
-        return true; // only TCP is filtered
-    }
-    dysco::PacketView v(packet.data(), packet.size());
-    if (v.Parse() != dysco::ParseError::kOk)
+    auto v = ParseTcp(packet);
+    if (!v)
     {
         return true; // the agent drops what it cannot parse
     }
-    const dysco::FiveTuple t = v.Tuple();
-    const uint8_t flags = v.Flags();
+    const dysco::FiveTuple t = v->Tuple();
+    const uint8_t flags = v->Flags();
     auto it = m_conns.find(Key(t));
     if (it == m_conns.end())
     {
         const bool syn = (flags & dysco::tcpflag::kSyn) && !(flags & dysco::tcpflag::kAck);
-        if (IsNewPathHandshake(t, flags, v.PayloadLength(), inDevice))
+        if (IsNewPathHandshake(t, flags, v->PayloadLength(), inDevice))
         {
             return true;
         }

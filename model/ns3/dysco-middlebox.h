@@ -10,6 +10,7 @@
 #include "ns3/object.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace ns3
@@ -60,6 +61,12 @@ public:
     /// False to drop an arriving packet addressed to this node (after Process) before its
     /// stack sees it. Default: every packet is accepted.
     virtual bool AcceptLocal(const std::vector<uint8_t>& /* packet */) { return true; }
+
+protected:
+    /// A view of a forwarded packet's IPv4 and TCP headers, or nothing if it is not TCP or
+    /// does not parse: boxes pass such packets on untouched (the agent drops what it cannot
+    /// parse).
+    static std::optional<dysco::PacketView> ParseTcp(std::vector<uint8_t>& packet);
 };
 
 } // namespace ns3

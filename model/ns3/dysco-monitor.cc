@@ -39,16 +39,12 @@ DyscoMonitor::DyscoMonitor() = default;
 bool
 DyscoMonitor::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevice */)
 {
-    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp)
+    auto v = ParseTcp(packet);
+    if (!v)
     {
         return true; // a monitor never drops; it only counts TCP
     }
-    dysco::PacketView v(packet.data(), packet.size());
-    if (v.Parse() != dysco::ParseError::kOk)
-    {
-        return true;
-    }
-    const dysco::FiveTuple t = v.Tuple();
+    const dysco::FiveTuple t = v->Tuple();
     auto it = m_stats.find(Normalized(t));
     if (it == m_stats.end())
     {
@@ -59,7 +55,7 @@ DyscoMonitor::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> /* inDevice *
     }
     DyscoMonitorStats& s = it->second;
     const bool forward = t == s.session;
-    const uint32_t bytes = static_cast<uint32_t>(v.PayloadLength());
+    const uint32_t bytes = static_cast<uint32_t>(v->PayloadLength());
     (forward ? s.packetsForward : s.packetsReverse)++;
     (forward ? s.bytesForward : s.bytesReverse) += bytes;
     s.lastSeen = Simulator::Now();

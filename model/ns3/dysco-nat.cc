@@ -101,16 +101,12 @@ DyscoNat::Rewrite(std::vector<uint8_t>& packet, const dysco::FiveTuple& before,
 bool
 DyscoNat::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice)
 {
-    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp)
+    auto v = ParseTcp(packet);
+    if (!v)
     {
         return true;
     }
-    dysco::PacketView v(packet.data(), packet.size());
-    if (v.Parse() != dysco::ParseError::kOk)
-    {
-        return true;
-    }
-    const dysco::FiveTuple t = v.Tuple();
+    const dysco::FiveTuple t = v->Tuple();
     auto out = m_out.find(t);
     if (out != m_out.end())
     {
@@ -123,7 +119,7 @@ DyscoNat::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice)
         Rewrite(packet, t, in->second.Reversed());
         return true;
     }
-    const uint8_t flags = v.Flags();
+    const uint8_t flags = v->Flags();
     if (!(flags & dysco::tcpflag::kSyn) || (flags & dysco::tcpflag::kAck) ||
         !m_inside.Contains(t.srcIp))
     {

@@ -128,17 +128,13 @@ DyscoSeqOffset::StartSession(const dysco::FiveTuple& t, Ptr<NetDevice> inDevice)
 bool
 DyscoSeqOffset::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice)
 {
-    if (packet.size() < 20 || packet[9] != dysco::kProtoTcp)
+    auto v = ParseTcp(packet);
+    if (!v)
     {
         return true;
     }
-    dysco::PacketView v(packet.data(), packet.size());
-    if (v.Parse() != dysco::ParseError::kOk)
-    {
-        return true;
-    }
-    const dysco::FiveTuple t = v.Tuple();
-    const uint8_t flags = v.Flags();
+    const dysco::FiveTuple t = v->Tuple();
+    const uint8_t flags = v->Flags();
     DyscoSeqOffsetStats* st = nullptr;
     int dir = 0;
     auto it = m_active.find(t);
@@ -159,12 +155,12 @@ DyscoSeqOffset::Process(std::vector<uint8_t>& packet, Ptr<NetDevice> inDevice)
     {
         return true; // not a session of ours: unchanged
     }
-    const uint32_t seqOut = v.SeqNumber() + st->offset[dir];
-    v.SetSeqNumber(seqOut);
+    const uint32_t seqOut = v->SeqNumber() + st->offset[dir];
+    v->SetSeqNumber(seqOut);
     // Acks and SACK blocks name the other direction's bytes: shift them back.
-    dysco::SubtractAckDelta(v, dysco::SeqDelta(st->offset[1 - dir]));
+    dysco::SubtractAckDelta(*v, dysco::SeqDelta(st->offset[1 - dir]));
 
-    const uint32_t len = uint32_t(v.PayloadLength()) + ((flags & dysco::tcpflag::kSyn) ? 1 : 0) +
+    const uint32_t len = uint32_t(v->PayloadLength()) + ((flags & dysco::tcpflag::kSyn) ? 1 : 0) +
                          ((flags & dysco::tcpflag::kFin) ? 1 : 0);
     const uint32_t end = seqOut + len;
     ++st->packets[dir];

@@ -69,7 +69,7 @@ Sessions(size_t n, uint32_t seed)
     std::vector<FiveTuple> out;
     for (size_t i = 0; i < n; ++i)
     {
-        out.push_back(FiveTuple{0x0A640000u | (rng() & 0xFFFF), kVip,
+        out.push_back(FiveTuple{0x0A640000u | uint32_t(rng() & 0xFFFF), kVip,
                                 uint16_t(1024 + rng() % 64000), 80, dysco::kProtoTcp});
     }
     return out;
