@@ -492,6 +492,10 @@ Verdict
 Agent::Translate(PacketView& v, MapEntry& e, MapDirection dir, uint64_t nowNs)
 {
     const uint8_t flags = v.Flags();
+    if (flags == tcpflag::kAck && v.TcpHeaderLength() > 20 && OnEndedNotice(v, e.session, nowNs))
+    {
+        return Verdict::kConsume; // a new path's notice that reached its other anchor
+    }
     const bool towardRight = (e.flags & MapEntry::kTowardRight) != 0;
     const bool ingress = dir == MapDirection::kIngress;
     SessionTrack& tr = m_sessions.Track(e.session);
@@ -526,6 +530,10 @@ Agent::Translate(PacketView& v, MapEntry& e, MapDirection dir, uint64_t nowNs)
     {
         const Session& s = m_sessions.Get(e.session);
         RescaleWindow(v, s.wsFrom[side], s.wsTo[side]);
+    }
+    if (e.flags & MapEntry::kTsClamp)
+    {
+        NoteOrClampTimestamps(v, m_sessions.Get(e.session).tsNewest[side], ingress);
     }
     if (ingress && (tr.merged & (1 << side)) && (flags & tcpflag::kAck) && len > 0)
     {

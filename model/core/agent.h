@@ -295,6 +295,13 @@ private:
     Verdict AcceptNewPathSyn(std::vector<uint8_t>& packet, const FiveTuple& wire,
                              const NewPathMarker& marker, uint64_t nonce, uint64_t nowNs);
     void EnterTwoPaths(uint32_t index, int side, uint64_t nowNs);
+    /// Tells the new path's agents which streams already ended (FIN) on the old path: they
+    /// never see those FINs, and would keep the session until its idle timeout.
+    void SendEndedNotice(uint32_t index, int side);
+    /// A pure ACK that may be a new path's "ended" notice: on the new path's agents (they
+    /// carry its marker) the streams it names are closed and it passes; at an anchor it is
+    /// consumed (true).
+    bool OnEndedNotice(const PacketView& v, uint32_t index, uint64_t nowNs);
     Verdict AnchorOut(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
     Verdict AnchorIn(std::vector<uint8_t>& packet, MapEntry& e, uint64_t nowNs);
     void OnPeerOldPath(uint32_t index, int side, const ControlMessage& m, uint64_t nowNs);

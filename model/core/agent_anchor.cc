@@ -307,7 +307,57 @@ Agent::EnterTwoPaths(uint32_t index, int side, uint64_t nowNs)
         rc.paths.PeerCutoff(Seq(rc.peerCutoffRaw) + NewDelta(index, side));
         rc.peerCutoffPending = false;
     }
+    SendEndedNotice(index, side);
     CheckTeardown(index, side, nowNs);
+}
+
+void
+Agent::SendEndedNotice(uint32_t index, int side)
+{
+    const Session& s = m_sessions.Get(index);
+    const Reconfig& rc = *s.reconfig[side];
+    // Every FIN this anchor saw before its two-path phase went over the old path.
+    const uint8_t ended = uint8_t((s.finFromLeft ? 1 : 0) | (s.finFromRight ? 2 : 0));
+    if (ended == 0)
+    {
+        return;
+    }
+    uint8_t option[12] = {tcpopt::kDyscoEnded, 12, ended, 0};
+    Store32(option + 4, rc.id.leftAnchor);
+    Store32(option + 8, rc.id.requestId);
+    // A pure ACK at the handshake's numbers, so the agents on the way track nothing new.
+    const FiveTuple out = side == 1 ? rc.newSub : rc.newSub.Reversed();
+    const uint32_t seq = side == 1 ? rc.synSeq + 1 : rc.synAckSeq + 1;
+    const uint32_t ack = side == 1 ? rc.synAckSeq + 1 : rc.synSeq + 1;
+    m_outputs.push_back(BuildTcpPacket(out.srcIp, out.dstIp, out.srcPort, out.dstPort, seq, ack,
+                                       tcpflag::kAck, 65535, option, sizeof(option), nullptr, 0));
+}
+
+bool
+Agent::OnEndedNotice(const PacketView& v, uint32_t index, uint64_t nowNs)
+{
+    TcpOptionRef ref;
+    if (v.PayloadLength() != 0 || v.Flags() != tcpflag::kAck || v.TcpHeaderLength() <= 20 ||
+        !v.FindOption(tcpopt::kDyscoEnded, &ref))
+    {
+        return false;
+    }
+    const uint8_t* o = v.Tcp() + ref.offset;
+    const NewPathMarker& marker = m_sessions.Get(index).marker;
+    if (marker.leftAnchor != Load32(o + 4) || marker.requestId != Load32(o + 8))
+    {
+        return true; // an anchor of that reconfiguration: the notice ends here
+    }
+    const uint8_t ended = o[2];
+    if (ended & 1)
+    {
+        TrackClose(index, tcpflag::kFin, true, nowNs);
+    }
+    if (ended & 2)
+    {
+        TrackClose(index, tcpflag::kFin, false, nowNs);
+    }
+    return false;
 }
 
 void
@@ -400,7 +450,9 @@ Agent::FinishReconfig(uint32_t index, int side, uint64_t nowNs)
     Reconfig& rc = *s.reconfig[side];
     const SeqDelta delta = NewDelta(index, side);
     m_sessions.Track(index).sideDelta[side] = delta;
-    const uint8_t deltaFlag = delta != 0 ? MapEntry::kDelta : 0;
+    const uint8_t deltaFlag =
+        uint8_t((delta != 0 ? MapEntry::kDelta : 0) | (rc.hasTsVal ? MapEntry::kTsClamp : 0));
+    s.tsNewest[side] = rc.tsValNewest;
     const uint8_t clear = MapEntry::kSlow | MapEntry::kNewPath | MapEntry::kDelta;
     const FiveTuple egressKey = side == 1 ? s.rightSession : s.leftSession.Reversed();
     const FiveTuple newOut = side == 1 ? rc.newSub : rc.newSub.Reversed();
@@ -695,6 +747,10 @@ Agent::AnchorIn(std::vector<uint8_t>& pkt, MapEntry& e, uint64_t nowNs)
         return Translate(pkt, e, MapDirection::kIngress, nowNs);
     }
     PacketView v(pkt.data(), pkt.size());
+    if (isNew && OnEndedNotice(v, idx, nowNs))
+    {
+        return Verdict::kConsume; // the other anchor's notice, for the agents in between
+    }
     const uint8_t flags = v.Flags();
     const uint32_t seq = v.SeqNumber();
     const uint32_t ack = v.AckNumber();

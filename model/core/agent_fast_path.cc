@@ -39,7 +39,8 @@ CommonTcpHeaderLength(const uint8_t* tcp, size_t avail)
 bool
 Agent::FastForward(uint8_t* data, size_t len, MapEntry& e, bool ingress)
 {
-    constexpr uint8_t kGeneral = MapEntry::kSlow | MapEntry::kDelta | MapEntry::kRescale;
+    constexpr uint8_t kGeneral =
+        MapEntry::kSlow | MapEntry::kDelta | MapEntry::kRescale | MapEntry::kTsClamp;
     constexpr uint8_t kControlFlags = tcpflag::kSyn | tcpflag::kFin | tcpflag::kRst;
     if ((e.flags & kGeneral) || len < kIpHeader + kTcpPlain || data[0] != 0x45 ||
         data[9] != kProtoTcp || (Load16(data + 6) & 0x3FFF) != 0)

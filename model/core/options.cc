@@ -110,4 +110,23 @@ ClampTsEcr(PacketView& v, uint32_t newest)
     return true;
 }
 
+void
+NoteOrClampTimestamps(PacketView& v, uint32_t& newest, bool arriving)
+{
+    uint32_t tsVal = 0;
+    uint32_t tsEcr = 0;
+    if (!ReadTimestamps(v, &tsVal, &tsEcr))
+    {
+        return;
+    }
+    if (arriving)
+    {
+        ClampTsEcr(v, newest);
+    }
+    else if (int32_t(tsVal - newest) > 0)
+    {
+        newest = tsVal;
+    }
+}
+
 } // namespace dysco

@@ -35,6 +35,10 @@ bool ReadTimestamps(const PacketView& v, uint32_t* tsVal, uint32_t* tsEcr);
 /// unchanged. Returns true if the packet changed (checksum updated).
 bool ClampTsEcr(PacketView& v, uint32_t newest);
 
+/// After a splice, on the replaced side: a packet leaving toward it carries our endpoint's
+/// TSval, which raises `newest`; one arriving from it has its TSecr clamped to `newest`.
+void NoteOrClampTimestamps(PacketView& v, uint32_t& newest, bool arriving);
+
 } // namespace dysco
 
 #endif

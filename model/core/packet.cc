@@ -32,6 +32,8 @@ OptionLengthOk(uint8_t kind, uint8_t length)
         return length == 10;
     case tcpopt::kDyscoTag:
         return length == 6;
+    case tcpopt::kDyscoEnded:
+        return length == 12;
     default:
         return length >= 2;
     }

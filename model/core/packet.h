@@ -36,6 +36,11 @@ constexpr uint8_t kSackPermitted = 4;
 constexpr uint8_t kSack = 5;
 constexpr uint8_t kTimestamp = 8;
 constexpr uint8_t kDyscoTag = 253; ///< local SYN tag, never leaves a middlebox host (§4.2)
+/// On a new path's "ended" notice (Agent::SendEndedNotice), 12 bytes: kind, length, which
+/// streams ended on the old path (bit 0 client -> server, bit 1 back), a zero byte, then the
+/// reconfiguration's left anchor and request id (its new path's agents carry that marker).
+/// Only agents see it: the anchor at the far end consumes the notice.
+constexpr uint8_t kDyscoEnded = 254;
 } // namespace tcpopt
 
 enum class ParseError

@@ -54,6 +54,7 @@ struct MapEntry
     static constexpr uint8_t kDelta = 8;       ///< apply the session's sequence delta
     static constexpr uint8_t kNewPath = 16;    ///< ingress entry of a reconfiguration's new path
     static constexpr uint8_t kRescale = 32;    ///< rescale the window (Session::wsFrom/wsTo)
+    static constexpr uint8_t kTsClamp = 64;    ///< timestamps after a splice (Session::tsNewest)
 
     FiveTuple Key() const { return FiveTuple{srcIp, dstIp, srcPort, dstPort, protocol}; }
     FiveTuple Rewrite() const
@@ -137,6 +138,11 @@ struct Session
     /// arrives on that side in units of 2^wsFrom leaves in the 2^wsTo its endpoint expects.
     uint8_t wsFrom[2] = {0, 0};
     uint8_t wsTo[2] = {0, 0};
+    /// Timestamps after a splice (§4.2, MapEntry::kTsClamp): the newest TSval our endpoint
+    /// sent out on that side. Its peer may echo a removed proxy's TSval long after the
+    /// reconfiguration (TS.Recent only moves when the peer hears from our endpoint), so the
+    /// anchor keeps lowering such echoes for the rest of the session.
+    uint32_t tsNewest[2] = {0, 0};
     /// Running reconfigurations: [0] this agent is the right anchor (its left side is
     /// replaced), [1] it is the left anchor (its right side is replaced).
     std::unique_ptr<Reconfig> reconfig[2];

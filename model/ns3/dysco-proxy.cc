@@ -10,6 +10,7 @@
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "socket-acked.h"
 
 #include <algorithm>
 
@@ -384,18 +385,19 @@ DyscoProxy::Flush(Relay& r, int dir)
     {
         q.clear();
         head = 0;
-        if (r.peerClosed[dir] && !r.shut[dir] && r.sock[dir]->GetRxAvailable() == 0)
+        // The FIN waits until every relayed byte is acknowledged (socket-acked.h: otherwise
+        // ns-3.37 may never send it); each ACK brings us back here through OnWritable.
+        if (r.peerClosed[dir] && !r.shut[dir] && r.sock[dir]->GetRxAvailable() == 0 &&
+            AllAcked(out))
         {
             r.shut[dir] = true;
             if (r.peerClosed[1 - dir] && out->GetRxAvailable() == 0)
             {
-                // Both ways done. ns-3.37's ShutdownSend in CLOSE_WAIT with bytes still
-                // queued never sends the FIN; Close queues it behind them.
-                out->Close();
+                out->Close(); // both ways done: the FIN, and the socket is released
             }
             else
             {
-                out->ShutdownSend(); // the FIN follows the relayed bytes
+                out->ShutdownSend(); // an empty FIN, now
             }
         }
     }

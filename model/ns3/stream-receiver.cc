@@ -4,24 +4,13 @@
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "socket-acked.h"
 #include "stream-pattern.h"
 
 #include <algorithm>
 
 namespace ns3
 {
-
-namespace
-{
-/// Everything written to the socket has been acknowledged.
-bool
-AllAcked(Ptr<Socket> socket)
-{
-    UintegerValue size;
-    return !socket->GetAttributeFailSafe("SndBufSize", size) ||
-           socket->GetTxAvailable() >= size.Get();
-}
-} // namespace
 
 NS_LOG_COMPONENT_DEFINE("DyscoStreamReceiver");
 NS_OBJECT_ENSURE_REGISTERED(DyscoStreamReceiver);

@@ -5,6 +5,7 @@
 #include "ns3/simulator.h"
 #include "ns3/tcp-socket-factory.h"
 #include "ns3/uinteger.h"
+#include "socket-acked.h"
 #include "socks-request.h"
 #include "stream-pattern.h"
 
@@ -239,9 +240,7 @@ DyscoStreamSender::SendSpace(Ptr<Socket> /* socket */, uint32_t /* available */)
 bool
 DyscoStreamSender::AllAcked() const
 {
-    UintegerValue size;
-    return !m_socket->GetAttributeFailSafe("SndBufSize", size) ||
-           m_socket->GetTxAvailable() >= size.Get();
+    return ns3::AllAcked(m_socket);
 }
 
 void

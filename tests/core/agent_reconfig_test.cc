@@ -2,6 +2,7 @@
 // deltas (§3.3), two paths with splitting (§3.4), aborts and lost control messages (§3.5).
 #include "core/bytes.h"
 #include "core/control.h"
+#include "core/options.h"
 #include "core/syn_payload.h"
 #include "net_test_bed.h"
 
@@ -971,4 +972,157 @@ TEST(AgentReconfig, AStreamThatEndedOnAnEarlierOldPathEndsTheNextOneWhereItWasAc
     EXPECT_EQ(b.teardowns[0].vars[0], c.sndA);
     EXPECT_EQ(d.teardowns[0].vars[2], b.teardowns[0].vars[0]);
     EXPECT_EQ(b.teardowns[0].vars[2], d.teardowns[0].vars[0]);
+}
+
+namespace
+{
+
+/// The ended-streams byte of a new path's notice, or -1 if `w` is not one.
+int
+EndedNotice(const View& w)
+{
+    TcpOptionRef ref;
+    if (!w.v.FindOption(tcpopt::kDyscoEnded, &ref))
+    {
+        return -1;
+    }
+    EXPECT_EQ(w.v.Flags(), tcpflag::kAck);
+    EXPECT_EQ(w.v.PayloadLength(), 0u);
+    EXPECT_EQ(ref.length, 12u);
+    EXPECT_EQ(w.v.Tcp()[ref.offset + 3], 0u);
+    EXPECT_EQ(Load32(w.v.Tcp() + ref.offset + 4), kA); // the left anchor
+    EXPECT_EQ(Load32(w.v.Tcp() + ref.offset + 8), 1u); // and its first request
+    EXPECT_TRUE(w.v.ChecksumsValid());
+    return w.v.Tcp()[ref.offset + 2];
+}
+
+/// Timestamps option bytes (NOP, NOP, TS) for a hand-made packet.
+std::vector<uint8_t>
+Stamps(uint32_t tsVal, uint32_t tsEcr)
+{
+    std::vector<uint8_t> opts = {1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0};
+    Store32(&opts[4], tsVal);
+    Store32(&opts[8], tsEcr);
+    return opts;
+}
+
+uint32_t
+EcrOf(const View& w)
+{
+    uint32_t val = 0;
+    uint32_t ecr = 0;
+    EXPECT_TRUE(ReadTimestamps(w.v, &val, &ecr));
+    return ecr;
+}
+
+} // namespace
+
+TEST(AgentReconfig, AStreamThatEndedOnTheOldPathIsAnnouncedToTheNewPath)
+{
+    // D's stream ends (FIN, acked) before E is inserted: E never sees that FIN. Both anchors
+    // announce it on the new path, the far anchor consumes the notice, and E frees the session
+    // with the close linger once A's FIN passes, not after the idle timeout.
+    Chain c({}, 1000, 9000, {kE});
+    c.DataA(100);
+    c.AckD();
+    c.net.Send(kD, Tcp(c.session.Reversed(), c.sndD, c.AckOfD(), tcpflag::kAck | tcpflag::kFin));
+    c.sndD += 1;
+    c.AckA();
+    const size_t deliveredA = c.net.delivered[kA].size();
+    const size_t deliveredD = c.net.delivered[kD].size();
+    const size_t mark = c.net.wire.size();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {kE}, c.net.now), 0u);
+    c.net.Run();
+    ASSERT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    for (auto hop : {std::make_pair(kA, kE), std::make_pair(kE, kD), std::make_pair(kD, kE),
+                     std::make_pair(kE, kA)})
+    {
+        int notices = 0;
+        for (const View& w : c.Tcps(mark, hop.first, hop.second))
+        {
+            const int ended = EndedNotice(w);
+            if (ended >= 0)
+            {
+                EXPECT_EQ(ended, 2) << "only D -> A ended";
+                ++notices;
+            }
+        }
+        EXPECT_EQ(notices, 1) << std::hex << hop.first << " -> " << hop.second;
+    }
+    // The endpoints' stacks never see a notice.
+    for (auto [node, from] : {std::make_pair(kA, deliveredA), std::make_pair(kD, deliveredD)})
+    {
+        for (size_t i = from; i < c.net.delivered[node].size(); ++i)
+        {
+            EXPECT_EQ(EndedNotice(View(c.net.delivered[node][i])), -1) << std::hex << node;
+        }
+    }
+
+    c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kAck | tcpflag::kFin));
+    c.sndA += 1;
+    c.AckD();
+    for (uint32_t n : {kA, kE, kD})
+    {
+        c.net[n].ExpireIdle(c.net.now + c.net[n].Config().closeLingerNs);
+        EXPECT_EQ(c.net[n].SessionCount(), 0u) << std::hex << n;
+    }
+}
+
+TEST(AgentReconfig, NoNoticeWhileBothStreamsRun)
+{
+    Chain c({}, 1000, 9000, {kE});
+    c.DataA(100);
+    c.AckD();
+    const size_t mark = c.net.wire.size();
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {kE}, c.net.now), 0u);
+    c.net.Run();
+    ASSERT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    for (size_t i = mark; i < c.net.wire.size(); ++i)
+    {
+        if (c.net.wire[i].bytes[9] == kProtoTcp)
+        {
+            EXPECT_EQ(EndedNotice(View(c.net.wire[i].bytes)), -1);
+        }
+    }
+}
+
+TEST(AgentReconfig, AfterTheReconfigurationEchoesOfTheRemovedPathsClockAreStillLowered)
+{
+    // B's stack stamped its own TSvals, so A may echo one of them long after B left (its
+    // TS.Recent moves only when D's segments reach it). D's anchor keeps lowering such an
+    // echo to D's newest TSval for the rest of the session; genuine echoes pass unchanged.
+    Chain c({kB});
+    bool dropNext = true;
+    c.net.lose = [&](const WirePacket& w)
+    {
+        if (dropNext && w.from == kA && w.to == kB && w.bytes.size() > 100)
+        {
+            dropNext = false;
+            return true;
+        }
+        return false;
+    };
+    const uint32_t start = c.sndA;
+    c.DataA(300); // lost: keeps the two-path phase open while D stamps
+    ASSERT_NE(c.net[kA].Reconfigure(c.session, kD, {}, c.net.now), 0u);
+    c.net.Run();
+    ASSERT_EQ(c.net[kD].ActiveReconfigurations(), 1u);
+    c.net.Send(kD, Tcp(c.session.Reversed(), c.sndD, start, tcpflag::kAck, 0, Stamps(500, 40)));
+    c.net.Send(kA, Tcp(c.session, start, c.AckOfA(), tcpflag::kAck, 300, Stamps(41, 500)));
+    c.AckD();
+    ASSERT_EQ(c.net[kA].Counters().reconfigSucceeded, 1u);
+    ASSERT_EQ(c.net[kD].ActiveReconfigurations(), 0u);
+
+    auto echoAtD = [&](uint32_t ecr)
+    {
+        c.net.Send(kA, Tcp(c.session, c.sndA, c.AckOfA(), tcpflag::kAck, 0, Stamps(42, ecr)));
+        return EcrOf(View(c.net.delivered[kD].back()));
+    };
+    EXPECT_EQ(echoAtD(900), 500u); // B's clock: lowered
+    EXPECT_EQ(echoAtD(499), 499u); // D's own: unchanged
+    c.net.Send(kD,
+               Tcp(c.session.Reversed(), c.sndD, c.AckOfD(), tcpflag::kAck, 0, Stamps(600, 42)));
+    EXPECT_EQ(echoAtD(900), 600u);
+    EXPECT_EQ(echoAtD(600), 600u);
+    EXPECT_TRUE(View(c.net.delivered[kD].back()).v.ChecksumsValid());
 }

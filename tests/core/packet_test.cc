@@ -121,6 +121,9 @@ ReferenceParse(const std::vector<uint8_t>& b)
         case 253:
             ok = len == 6;
             break;
+        case 254:
+            ok = len == 12;
+            break;
         }
         if (!ok)
         {
@@ -680,7 +683,7 @@ TEST(PacketParse, RejectsMalformedOptions)
 {
     const ParseError bad = ParseError::kBadOption;
     // Length 0 or 1, known and unknown kinds.
-    for (uint8_t kind : {2, 3, 4, 5, 8, 30, 253})
+    for (uint8_t kind : {2, 3, 4, 5, 8, 30, 253, 254})
     {
         EXPECT_EQ(ParseWithOptions({kind, 0, 0, 0}), bad) << +kind;
         EXPECT_EQ(ParseWithOptions({kind, 1, 0, 0}), bad) << +kind;
@@ -704,6 +707,8 @@ TEST(PacketParse, RejectsMalformedOptions)
     EXPECT_EQ(ParseWithOptions({8, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), bad);
     EXPECT_EQ(ParseWithOptions({253, 4, 0, 0}), bad);
     EXPECT_EQ(ParseWithOptions({253, 8, 0, 0, 0, 0, 0, 0}), bad);
+    EXPECT_EQ(ParseWithOptions({254, 2, 0, 0}), bad);
+    EXPECT_EQ(ParseWithOptions({254, 4, 0, 0}), bad);
     // SACK: 0 blocks, a partial block, and 5 blocks (42 bytes) in a full 40-byte area.
     EXPECT_EQ(ParseWithOptions({5, 2, 0, 0}), bad);
     EXPECT_EQ(ParseWithOptions({5, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}), bad);
@@ -729,6 +734,7 @@ TEST(PacketParse, AcceptsWellFormedOptions)
     EXPECT_EQ(ParseWithOptions({0, 0, 0, 0}), ok);
     EXPECT_EQ(ParseWithOptions({30, 2, 31, 2}), ok); // unknown kinds, minimal length
     EXPECT_EQ(ParseWithOptions({253, 6, 1, 2, 3, 4, 0, 0}), ok);
+    EXPECT_EQ(ParseWithOptions({254, 12, 3, 0, 10, 0, 0, 1, 0, 0, 0, 7}), ok);
     EXPECT_EQ(ParseWithOptions({3, 3, 14, 0}), ok);
     std::vector<uint8_t> full(40, 0xCC);
     full[0] = 99;

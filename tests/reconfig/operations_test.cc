@@ -62,6 +62,18 @@ TEST(ReconfigOperations, InsertOneMiddlebox)
     EXPECT_EQ(o.Middlebox("so")->counters.at("sessions"), 4u);
 }
 
+TEST(ReconfigOperations, InsertAfterTheServersStreamEndedLeavesNoState)
+{
+    // The server's FIN went over the old path before mb1 was inserted; the anchors' notice
+    // on the new path tells mb1, which then frees each session with the close linger after
+    // the client's FIN (ExpectExactAndClean: no agent holds a session at the end).
+    Outcome o = RunShipped("reconfig/insert-after-fin.json");
+    ExpectExactAndClean(o);
+    ExpectCounts(o, 4);
+    ExpectAllSucceeded(o, 4, "client", "server", {"mb1"});
+    EXPECT_EQ(o.Middlebox("mb1")->counters.at("sessions"), 4u);
+}
+
 TEST(ReconfigOperations, InsertTwoMiddleboxes)
 {
     Outcome o = RunShipped("reconfig/insert-2.json");
