@@ -85,7 +85,7 @@ BM_CoreDataPath(benchmark::State& state)
         benchmark::DoNotOptimize(bed.agent->Process(Direction::kEgress, pkt, 1));
         i = (i + 1 == sessions) ? 0 : i + 1;
     }
-    if (bed.agent->Counters().rewritten - before != state.iterations())
+    if (bed.agent->Counters().rewritten - before != uint64_t(state.iterations()))
     {
         state.SkipWithError("a data packet was not rewritten");
     }

@@ -17,7 +17,11 @@ Topology(const std::vector<std::string>& names, const std::vector<std::pair<size
     s.file = "graph.json";
     for (const auto& n : names)
     {
-        s.nodes.push_back(NodeSpec{n, NodeRole::kMiddlebox, MiddleboxKind::kNone});
+        NodeSpec node;
+        node.name = n;
+        node.role = NodeRole::kMiddlebox;
+        node.middlebox = MiddleboxKind::kNone;
+        s.nodes.push_back(node);
     }
     for (const auto& [a, b] : l)
     {
