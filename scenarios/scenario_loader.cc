@@ -510,20 +510,6 @@ private:
         t.rcvBufBytes = uint32_t(
             o.Unsigned("rcv_buf", 1024, 1u << 30, "a receive buffer size in bytes", t.rcvBufBytes));
         t.minRtoS = o.Number("min_rto_s", 0.001, 60, false, "a minimum RTO in seconds", t.minRtoS);
-        if (!t.windowScaling)
-        {
-            for (size_t i = 0; i < m_s.links.size(); ++i)
-            {
-                if (m_s.links[i].loss > 0)
-                {
-                    o.Fail("window_scaling",
-                           "false is refused together with packet loss ($.links[" +
-                               std::to_string(i) + "].loss = " + FormatNumber(m_s.links[i].loss) +
-                               "): ns-3.37 crashes in TcpRateLinux::SkbSent with this "
-                               "combination; set window_scaling to true or every loss to 0");
-                }
-            }
-        }
     }
 
     PrefixSpec Prefix(const JsonObject& o, const std::string& key)
